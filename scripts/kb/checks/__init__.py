@@ -1,0 +1,1 @@
+"""Checks: functions that take the page model and return findings. They never print."""

@@ -1,0 +1,62 @@
+"""The `kb` command. Only this module prints or decides the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .analysis import analyse
+from .findings import Severity
+from .formatters import FORMATTERS
+from .project import ConfigError, Project
+from .rules import RULES
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kb",
+        description="Validate and publish the GenAI knowledge base.",
+        epilog="Example: kb check --format github",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    check = sub.add_parser(
+        "check", help="check pages, front-matter and URLs",
+        description="Check every page under docs_dir and report findings with file:line:column.",
+        epilog="Examples:\n  kb check\n  kb check --strict --format json > findings.json\n"
+               "Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or configuration problem.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path,
+                       help="path to mkdocs.yml (default: ./mkdocs.yml)")
+    check.add_argument("--format", choices=sorted(FORMATTERS), default="human",
+                       help="output format (default: human)")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    sub.add_parser("rules", help="list every rule code with its explanation",
+                   description="List every rule code, its default severity and what it means.",
+                   epilog="Example: kb rules")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "rules":
+        for r in RULES.values():
+            print(f"{r.code}  {r.severity.value:<7}  {r.name}: {r.explanation}")
+        return EXIT_OK
+    try:
+        project = Project.from_config_file(args.config_file)
+    except ConfigError as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    result = analyse(project)
+    sys.stdout.write(FORMATTERS[args.format](result.findings, len(result.pages)))
+    failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
+    return EXIT_FINDINGS if any(f.severity in failing for f in result.findings) else EXIT_OK
+
+
+def run() -> None:
+    sys.exit(main())

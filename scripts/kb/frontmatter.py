@@ -1,0 +1,149 @@
+"""Splitting YAML front-matter from a page body while keeping file line numbers."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .findings import Finding
+from .rules import rule
+
+Position = tuple[int, int]  # 1-based line and column in the file
+NodePath = tuple[Any, ...]
+
+_FENCE = "---"
+_CLOSERS = ("---", "...")
+
+
+@dataclass
+class FrontMatter:
+    meta: dict[str, Any]
+    body: str
+    body_line: int  # file line on which the body starts
+    positions: dict[NodePath, Position] = field(default_factory=dict)
+    key_positions: dict[str, Position] = field(default_factory=dict)
+
+    def position(self, path: NodePath) -> Position:
+        """The closest known position for a schema path, falling back to the opening fence."""
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return (1, 1)
+
+
+def split_front_matter(text: str, rel_path: str) -> tuple[FrontMatter | None, list[Finding]]:
+    """Split `text` into front-matter and body. Returns (None, findings) when unusable."""
+    if not text.strip():
+        return None, [rule("KB104").finding(
+            rel_path, 1, 1, f"{rel_path} is empty.",
+            "Add front-matter with `title` and `description`, then the page content; see CONTRIBUTING.md.",
+        )]
+    lines = text.split("\n")
+    if lines[0].rstrip() != _FENCE:
+        return None, [rule("KB201").finding(
+            rel_path, 1, 1, f"{rel_path} has no front-matter: the first line must be `---`.",
+            "Start the page with a block such as:\n---\ntitle: ...\ndescription: ...\n---",
+        )]
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _CLOSERS), None)
+    if closing is None:
+        return None, [rule("KB202").finding(
+            rel_path, 1, 1, f"The front-matter opened at line 1 of {rel_path} is never closed.",
+            "Add a line containing only `---` after the last front-matter field.",
+        )]
+    yaml_text = "\n".join(lines[1:closing])
+    body = "\n".join(lines[closing + 1:])
+    return _parse_yaml(yaml_text, body, closing + 2, rel_path)
+
+
+def _parse_yaml(yaml_text: str, body: str, body_line: int, rel_path: str) -> tuple[FrontMatter | None, list[Finding]]:
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 2) if mark else 1  # +1 for 1-based, +1 for the opening fence
+        column = (mark.column + 1) if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        return None, [rule("KB202").finding(
+            rel_path, line, column,
+            f"The front-matter of {rel_path} is not valid YAML at line {line}: {problem}.",
+            _yaml_hint(problem),
+        )]
+    if node is None:
+        return FrontMatter({}, body, body_line), []
+    if not isinstance(node, yaml.MappingNode):
+        line = node.start_mark.line + 2
+        kind = {yaml.ScalarNode: "a single value", yaml.SequenceNode: "a list"}.get(type(node), "not a mapping")
+        return None, [rule("KB203").finding(
+            rel_path, line, node.start_mark.column + 1,
+            f"The front-matter of {rel_path} is {kind}, not a mapping of `key: value` lines.",
+            "Write one `key: value` pair per line, for example `title: Tokenization`.",
+        )]
+    findings: list[Finding] = []
+    positions: dict[NodePath, Position] = {}
+    key_positions: dict[str, Position] = {}
+    _index_positions(node, (), positions, key_positions, findings, rel_path)
+    try:
+        loader = yaml.SafeLoader("")
+        meta = loader.construct_document(node)
+    except yaml.YAMLError as exc:  # for example an unhashable key
+        return None, [rule("KB202").finding(
+            rel_path, 2, 1, f"The front-matter of {rel_path} cannot be read: {exc}.",
+            "Use plain `key: value` pairs with string keys.",
+        )]
+    if not all(isinstance(k, str) for k in meta):
+        bad = next(k for k in meta if not isinstance(k, str))
+        return None, [rule("KB203").finding(
+            rel_path, 2, 1, f"The front-matter of {rel_path} has the non-text key {bad!r}.",
+            "Front-matter keys must be names such as `title` or `tags`.",
+        )]
+    return FrontMatter(meta, body, body_line, positions, key_positions), findings
+
+
+def _index_positions(
+    node: yaml.Node, path: NodePath, positions: dict[NodePath, Position],
+    key_positions: dict[str, Position], findings: list[Finding], rel_path: str,
+) -> None:
+    positions[path] = (node.start_mark.line + 2, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 2
+            if not path:
+                key_positions[key] = (line, key_node.start_mark.column + 1)
+            if key in seen:
+                findings.append(rule("KB205").finding(
+                    rel_path, line, key_node.start_mark.column + 1,
+                    f"The key `{key}` appears twice in the front-matter of {rel_path} (lines {seen[key]} and {line}).",
+                    "Keep one of them; YAML silently uses the last.",
+                ))
+            seen[key] = line
+            _index_positions(value_node, (*path, key), positions, key_positions, findings, rel_path)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_positions(item, (*path, index), positions, key_positions, findings, rel_path)
+
+
+def _yaml_hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return "A value contains ': '; put the whole value in double quotes."
+    if "found character '\\t'" in problem or "tab" in problem:
+        return "YAML does not allow tabs for indentation; use spaces."
+    if "could not find expected ':'" in problem:
+        return "Each line needs `key: value`; check for a missing colon or an unclosed quote."
+    return "Check the quoting and indentation on that line; values with ':' or '#' need quotes."
+
+
+def to_json_compatible(value: Any) -> Any:
+    """Dates become ISO strings so that a JSON Schema can validate YAML values."""
+    if isinstance(value, dict):
+        return {k: to_json_compatible(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_json_compatible(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value

@@ -1,0 +1,1 @@
+"""The MkDocs side of kb: everything that imports MkDocs lives in this package."""

@@ -1,0 +1,232 @@
+"""The `kb` MkDocs plugin: applies front-matter (nav order, slugs, drafts, unlisted, meta) to the build.
+
+It loads pages through the same `analyse` as `kb check`, so the build and the checker never disagree.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import logging
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote as urlquote
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page as MkPage
+
+from ..analysis import Analysis, analyse
+from ..findings import Severity
+from ..nav import NavItem, NavSection, build_nav, walk_pages
+from ..project import ConfigError, Options, Project
+from ..urls import relative_url
+from .config import CONFIG_SCHEME
+from .redirects import redirect_html
+
+log = logging.getLogger("mkdocs.plugins.kb")
+
+_LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: logging.INFO}
+# Root-relative links in rendered HTML: Docusaurus-style slug links such as href="/genai#x".
+_ROOT_LINK = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)(["'])(/(?!/)[^"'#?]*)([?#][^"']*)?\2""", re.IGNORECASE)
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+class KbPlugin(BasePlugin):  # type: ignore[type-arg]
+    config_scheme = CONFIG_SCHEME
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.analysis: Analysis | None = None
+        self.project: Project | None = None
+        self._unlisted_urls: set[str] = set()
+
+    @property
+    def _analysis(self) -> Analysis:
+        assert self.analysis is not None, "on_files runs before any page event"
+        return self.analysis
+
+    @property
+    def _project(self) -> Project:
+        assert self.project is not None, "on_config runs before any other event"
+        return self.project
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:
+            options = Options.from_mapping(dict(self.config), "mkdocs.yml")
+        except ConfigError as exc:  # mkdocs has validated types already; this guards future options
+            raise SystemExit(str(exc)) from exc
+        config_path = Path(config.config_file_path or "mkdocs.yml").resolve()
+        self.project = Project(
+            root=config_path.parent,
+            config_path=config_path,
+            docs_dir=Path(config.docs_dir),
+            site_url=config.site_url or "",
+            use_directory_urls=config.use_directory_urls,
+            options=options,
+            markdown_extensions=list(config.markdown_extensions),
+            nav=config.nav,
+        )
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        self.analysis = analysis = analyse(self._project)
+        self._unlisted_urls = set()
+        for finding in analysis.findings:
+            hint = f" {finding.hint}" if finding.hint else ""
+            log.log(_LOG_LEVELS[finding.severity],
+                    f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}{hint}")
+        for file in files.documentation_pages(inclusion=lambda _: True):
+            page = analysis.pages.get(file.src_uri)
+            if page is None:
+                continue
+            if page.draft:
+                file.inclusion = InclusionLevel.DRAFT
+            elif page.unlisted:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+            page_url = analysis.urls[file.src_uri]
+            if page_url.redirected:
+                file.dest_uri = page_url.dest
+                file.url = urlquote(page_url.url or "./")
+                file.__dict__.pop("abs_dest_path", None)
+        return files
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        if config.nav:  # an explicit nav in mkdocs.yml wins over front-matter
+            return nav
+        pages = list(self._analysis.pages.values())
+
+        def in_nav(page: Any) -> bool:
+            file = files.get_file_from_path(page.src)
+            return file is not None and bool(file.inclusion.is_in_nav()) and file.page is not None  # type: ignore[no-untyped-call]
+
+        tree = build_nav(pages, include=in_nav)
+        items = [self._to_mkdocs(item, files) for item in tree]
+        ordered = [files.get_file_from_path(p.src).page for p in walk_pages(tree)]  # type: ignore[union-attr]
+        new_nav = Navigation(items, [p for p in ordered if p is not None])
+        _link_structure(items, None)
+        _link_pages(new_nav.pages)
+        return new_nav
+
+    def _to_mkdocs(self, item: NavItem, files: Files) -> Any:
+        if isinstance(item, NavSection):
+            children = ([item.index] if item.index else []) + item.children
+            return Section(item.title, [self._to_mkdocs(child, files) for child in children])
+        file = files.get_file_from_path(item.src)
+        assert file is not None and file.page is not None
+        if item.nav_label != item.title:
+            # Material renders `typeset.title` in the nav instead of the page title.
+            file.page.typeset = {"title": html.escape(item.nav_label)}  # type: ignore[attr-defined]
+        return file.page
+
+    def on_page_read_source(self, page: MkPage, config: MkDocsConfig) -> str | None:
+        ours = self._analysis.pages.get(page.file.src_uri)
+        if ours is None:
+            return None
+        if ours.front is not None:
+            return ours.body
+        if ours.text is not None:
+            return ours.text
+        # Undecodable file: already reported as KB101; build it anyway rather than crash.
+        return Path(page.file.abs_src_path or "").read_bytes().decode("utf-8", errors="replace")
+
+    @event_priority(100)  # before Material's tags and search plugins read page.meta
+    def on_page_markdown(self, markdown: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        ours = self._analysis.pages.get(page.file.src_uri)
+        if ours is None or ours.front is None:
+            return markdown
+        meta = dict(ours.meta)
+        if isinstance(meta.get("description"), str):
+            # Material writes the description into an attribute without escaping it.
+            meta["description"] = html.escape(meta["description"], quote=True)
+        tags = self._analysis.tags
+        if tags and isinstance(meta.get("tags"), list):
+            meta["tags"] = [tags[t].label if isinstance(t, str) and t in tags else t for t in meta["tags"]]
+        if ours.unlisted:
+            meta["search"] = {**(meta.get("search") or {}), "exclude": True}
+        page.meta = meta
+        return ours.body
+
+    def on_page_content(self, html_text: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        by_url = {u.url.strip("/"): u.url for u in self._analysis.urls.values()}
+        current = self._analysis.urls.get(page.file.src_uri)
+        if current is None:
+            return html_text
+
+        def rewrite(match: re.Match[str]) -> str:
+            target = by_url.get(match.group(3).strip("/"))
+            if target is None:
+                return match.group(0)
+            new = relative_url(target, current.url) + (match.group(4) or "")
+            return f"{match.group(1)}{match.group(2)}{html.escape(new)}{match.group(2)}"
+
+        return _ROOT_LINK.sub(rewrite, html_text)
+
+    def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
+        ours = self._analysis.pages.get(page.file.src_uri)
+        if ours is None:
+            return output
+        extra = []
+        keywords = ours.meta.get("keywords")
+        if isinstance(keywords, list) and keywords:
+            content = html.escape(", ".join(str(k) for k in keywords), quote=True)
+            extra.append(f'<meta name="keywords" content="{content}">')
+        if ours.unlisted:
+            extra.append('<meta name="robots" content="noindex">')
+            if page.canonical_url:
+                self._unlisted_urls.add(page.canonical_url)
+        if not extra:
+            return output
+        return output.replace("</head>", "\n".join(extra) + "\n</head>", 1)
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        site = Path(config.site_dir)
+        if self._project.options.redirects:
+            self._write_redirects(site, files_built=self._built_dests(site))
+        if self._unlisted_urls:
+            _prune_sitemap(site, self._unlisted_urls)
+
+    def _built_dests(self, site: Path) -> set[str]:
+        return {u.dest for u in self._analysis.urls.values() if (site / u.dest).exists()}
+
+    def _write_redirects(self, site: Path, files_built: set[str]) -> None:
+        claimed = {u.url for u in self._analysis.urls.values()}
+        for page_url in self._analysis.urls.values():
+            if not page_url.redirected or page_url.dest not in files_built or page_url.default_url in claimed:
+                continue
+            target = site / page_url.default_dest
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(redirect_html(relative_url(page_url.url, page_url.default_url)), encoding="utf-8")
+
+
+def _link_structure(items: list[Any], parent: Section | None) -> None:
+    for item in items:
+        item.parent = parent
+        if isinstance(item, Section):
+            _link_structure(item.children, item)
+
+
+def _link_pages(pages: list[MkPage]) -> None:
+    for i, page in enumerate(pages):
+        page.previous_page = pages[i - 1] if i > 0 else None
+        page.next_page = pages[i + 1] if i + 1 < len(pages) else None
+
+
+def _prune_sitemap(site: Path, urls: set[str]) -> None:
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file():
+        return
+    ET.register_namespace("", _SITEMAP_NS)
+    tree = ET.parse(sitemap)
+    root = tree.getroot()
+    for entry in list(root):
+        loc = entry.find(f"{{{_SITEMAP_NS}}}loc")
+        if loc is not None and (loc.text or "").strip() in urls:
+            root.remove(entry)
+    tree.write(sitemap, encoding="UTF-8", xml_declaration=True)
+    with gzip.GzipFile(site / "sitemap.xml.gz", "wb", mtime=0) as gz:
+        gz.write(sitemap.read_bytes())

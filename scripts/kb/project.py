@@ -1,0 +1,124 @@
+"""The project: where mkdocs.yml, docs/ and the kb plugin's options are. No MkDocs imports."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class ConfigError(Exception):
+    """A problem with mkdocs.yml or the kb options: the CLI exits with status 2."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """Options of the `kb` plugin in mkdocs.yml, read identically by the CLI and the plugin."""
+
+    max_page_size: int = 512 * 1024
+    tags_file: str = "tags.yml"
+    redirects: bool = True
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], where: str) -> Options:
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                raise ConfigError(
+                    f"{where}: the kb plugin has no option `{key}`; known options are: {', '.join(sorted(known))}."
+                )
+            expected = type(known[key].default)
+            if (expected is int and isinstance(value, bool)) or not isinstance(value, expected):
+                raise ConfigError(
+                    f"{where}: the kb option `{key}` must be a {expected.__name__}, not {value!r}."
+                )
+            values[key] = value
+        return cls(**values)
+
+
+@dataclass
+class Project:
+    root: Path
+    config_path: Path
+    docs_dir: Path
+    site_url: str = ""
+    use_directory_urls: bool = True
+    options: Options = field(default_factory=Options)
+    markdown_extensions: list[Any] = field(default_factory=list)
+    nav: Any = None
+
+    def rel(self, path: Path) -> str:
+        """A path relative to the project root, as findings show it."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def doc_rel(self, src: str) -> str:
+        return self.rel(self.docs_dir / src)
+
+    @property
+    def tags_path(self) -> Path:
+        return self.docs_dir / self.options.tags_file
+
+    @classmethod
+    def from_config_file(cls, config_path: Path) -> Project:
+        config_path = config_path.resolve()
+        if not config_path.is_file():
+            raise ConfigError(f"{config_path} does not exist; run kb from the project root or pass -f mkdocs.yml.")
+        try:
+            data = yaml.load(config_path.read_text(encoding="utf-8-sig"), Loader=_MkDocsYamlLoader)
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_path.name} cannot be parsed: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"{config_path.name} must be a mapping of MkDocs settings.")
+        root = config_path.parent
+        docs_dir = root / str(data.get("docs_dir", "docs"))
+        if not docs_dir.is_dir():
+            raise ConfigError(f"{config_path.name}: docs_dir {docs_dir} is not a folder.")
+        return cls(
+            root=root,
+            config_path=config_path,
+            docs_dir=docs_dir,
+            site_url=str(data.get("site_url") or ""),
+            use_directory_urls=bool(data.get("use_directory_urls", True)),
+            options=Options.from_mapping(_plugin_options(data.get("plugins"), "kb"), config_path.name),
+            markdown_extensions=list(data.get("markdown_extensions") or []),
+            nav=data.get("nav"),
+        )
+
+
+def _plugin_options(plugins: Any, name: str) -> dict[str, Any]:
+    for entry in plugins or []:
+        if entry == name:
+            return {}
+        if isinstance(entry, dict) and name in entry:
+            return dict(entry[name] or {})
+    return {}
+
+
+class _MkDocsYamlLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without importing what its `!!python/name:` tags point at."""
+
+
+def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    names = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]  # type: ignore[arg-type]
+    *variables, default = names if len(names) > 1 else (*names, None)
+    for variable in variables:
+        if variable in os.environ:
+            return os.environ[variable]
+    return default
+
+
+def _construct_opaque(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    return f"!{suffix}"
+
+
+_MkDocsYamlLoader.add_constructor("!ENV", _construct_env)
+_MkDocsYamlLoader.add_constructor("!relative", lambda loader, node: str(loader.construct_scalar(node)))  # type: ignore[arg-type]
+_MkDocsYamlLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_opaque)

@@ -1,0 +1,22 @@
+"""The JSON Schemas shipped with the package, loaded once."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    text = resources.files("kb").joinpath("schemas", f"{name}.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(load_schema(name), format_checker=FormatChecker())
