@@ -15,6 +15,19 @@ Position = tuple[int, int]  # 1-based line and column in the file
 NodePath = tuple[Any, ...]
 
 _FENCE = "---"
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose impossible dates (2026-13-45) stay text, so the schema can report them."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 _CLOSERS = ("---", "...")
 
 
@@ -61,7 +74,7 @@ def split_front_matter(text: str, rel_path: str) -> tuple[FrontMatter | None, li
 
 def _parse_yaml(yaml_text: str, body: str, body_line: int, rel_path: str) -> tuple[FrontMatter | None, list[Finding]]:
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 2) if mark else 1  # +1 for 1-based, +1 for the opening fence
@@ -87,9 +100,8 @@ def _parse_yaml(yaml_text: str, body: str, body_line: int, rel_path: str) -> tup
     key_positions: dict[str, Position] = {}
     _index_positions(node, (), positions, key_positions, findings, rel_path)
     try:
-        loader = yaml.SafeLoader("")
-        meta = loader.construct_document(node)
-    except yaml.YAMLError as exc:  # for example an unhashable key
+        meta = _Loader("").construct_document(node)
+    except (yaml.YAMLError, ValueError, TypeError) as exc:  # for example an unhashable key
         return None, [rule("KB202").finding(
             rel_path, 2, 1, f"The front-matter of {rel_path} cannot be read: {exc}.",
             "Use plain `key: value` pairs with string keys.",
