@@ -78,3 +78,16 @@ def test_nav_order_follows_positions_then_titles(tmp_path: Path) -> None:
         ("Basics", ["Basics", "Short <label>"]),  # draft and unlisted pages are not in the nav
         ("Models", ["Models", "Overview", "Comparing models", "Alpha without position", "Beta without position"]),
     ]
+
+
+def test_folder_without_index_is_a_section_named_after_the_folder(tmp_path: Path) -> None:
+    root = write_site(tmp_path, {
+        "docs/index.md": page(title="Home"),
+        "docs/deep-dives/b.md": page(title="B", sidebar_position=2),
+        "docs/deep-dives/a.md": page(title="A", sidebar_position=1),
+    })
+    tree = build_nav(list(analyse_site(root).pages.values()))
+    section = tree[1]
+    assert isinstance(section, NavSection)
+    assert section.title == "Deep dives" and section.index is None
+    assert [p.title for p in section.children] == ["A", "B"]  # type: ignore[union-attr]
