@@ -32,6 +32,15 @@ class Page:
         return self.front.body if self.front else ""
 
     @property
+    def content(self) -> str:
+        """The Markdown after the front-matter (the whole text when there is no usable front-matter)."""
+        return self.front.body if self.front else (self.text or "")
+
+    @property
+    def content_line(self) -> int:
+        return self.front.body_line if self.front else 1
+
+    @property
     def is_index(self) -> bool:
         return PurePosixPath(self.src).stem in ("index", "README")
 
@@ -85,8 +94,8 @@ def load_page(project: Project, src: str) -> tuple[Page, list[Finding]]:
     return Page(src, rel_path, front, source.text), findings
 
 
-def discover_pages(docs_dir: Path) -> list[str]:
-    """Markdown sources under docs_dir, relative and sorted, as MkDocs would find them."""
+def discover_files(docs_dir: Path) -> list[str]:
+    """Every file under docs_dir, relative and sorted, as MkDocs would find them."""
     found = []
     for folder, dirnames, filenames in os.walk(docs_dir, followlinks=True):
         relative = Path(folder).relative_to(docs_dir)
@@ -95,6 +104,6 @@ def discover_pages(docs_dir: Path) -> list[str]:
             if not d.startswith(".") and not (relative == Path(".") and d in _SKIPPED_DIRS)
         )
         for name in filenames:
-            if name.endswith(".md") and not name.startswith("."):
+            if not name.startswith("."):
                 found.append((relative / name).as_posix())
     return sorted(found)

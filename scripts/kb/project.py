@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from .anchors import PythonReference, Slugify, default_slugify, resolve_callable
+
 
 class ConfigError(Exception):
     """A problem with mkdocs.yml or the kb options: the CLI exits with status 2."""
@@ -49,7 +51,7 @@ class Project:
     site_url: str = ""
     use_directory_urls: bool = True
     options: Options = field(default_factory=Options)
-    markdown_extensions: list[Any] = field(default_factory=list)
+    toc_config: dict[str, Any] = field(default_factory=dict)
     nav: Any = None
 
     def rel(self, path: Path) -> str:
@@ -61,6 +63,14 @@ class Project:
 
     def doc_rel(self, src: str) -> str:
         return self.rel(self.docs_dir / src)
+
+    @property
+    def slugify(self) -> Slugify:
+        return resolve_callable(self.toc_config.get("slugify")) or default_slugify
+
+    @property
+    def slug_separator(self) -> str:
+        return str(self.toc_config.get("separator", "-"))
 
     @property
     def tags_path(self) -> Path:
@@ -88,9 +98,16 @@ class Project:
             site_url=str(data.get("site_url") or ""),
             use_directory_urls=bool(data.get("use_directory_urls", True)),
             options=Options.from_mapping(_plugin_options(data.get("plugins"), "kb"), config_path.name),
-            markdown_extensions=list(data.get("markdown_extensions") or []),
+            toc_config=_extension_config(data.get("markdown_extensions"), "toc"),
             nav=data.get("nav"),
         )
+
+
+def _extension_config(extensions: Any, name: str) -> dict[str, Any]:
+    for entry in extensions or []:
+        if isinstance(entry, dict) and name in entry:
+            return dict(entry[name] or {})
+    return {}
 
 
 def _plugin_options(plugins: Any, name: str) -> dict[str, Any]:
@@ -115,10 +132,19 @@ def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     return default
 
 
-def _construct_opaque(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    return f"!{suffix}"
+def _construct_python_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    return PythonReference(suffix)
+
+
+def _construct_python_apply(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        spec = loader.construct_mapping(node, deep=True)
+        return PythonReference(suffix, True, tuple(spec.get("args", ())), dict(spec.get("kwds", {})))
+    args = loader.construct_sequence(node, deep=True) if isinstance(node, yaml.SequenceNode) else []
+    return PythonReference(suffix, True, tuple(args))
 
 
 _MkDocsYamlLoader.add_constructor("!ENV", _construct_env)
 _MkDocsYamlLoader.add_constructor("!relative", lambda loader, node: str(loader.construct_scalar(node)))  # type: ignore[arg-type]
-_MkDocsYamlLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_opaque)
+_MkDocsYamlLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", _construct_python_name)
+_MkDocsYamlLoader.add_multi_constructor("tag:yaml.org,2002:python/object/apply:", _construct_python_apply)

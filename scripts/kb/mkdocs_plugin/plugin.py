@@ -8,7 +8,6 @@ from __future__ import annotations
 import gzip
 import html
 import logging
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from ..analysis import Analysis, analyse
 from ..findings import Severity
 from ..nav import NavItem, NavSection, build_nav, walk_pages
 from ..project import ConfigError, Options, Project
+from ..rewrite import apply_rewrites
 from ..urls import relative_url
 from .config import CONFIG_SCHEME
 from .redirects import redirect_html
@@ -31,8 +31,6 @@ from .redirects import redirect_html
 log = logging.getLogger("mkdocs.plugins.kb")
 
 _LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: logging.INFO}
-# Root-relative links in rendered HTML: Docusaurus-style slug links such as href="/genai#x".
-_ROOT_LINK = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)(["'])(/(?!/)[^"'#?]*)([?#][^"']*)?\2""", re.IGNORECASE)
 _SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
@@ -68,7 +66,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             site_url=config.site_url or "",
             use_directory_urls=config.use_directory_urls,
             options=options,
-            markdown_extensions=list(config.markdown_extensions),
+            toc_config=dict(config.mdx_configs.get("toc") or {}),
             nav=config.nav,
         )
         return config
@@ -149,22 +147,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         if ours.unlisted:
             meta["search"] = {**(meta.get("search") or {}), "exclude": True}
         page.meta = meta
-        return ours.body
-
-    def on_page_content(self, html_text: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-        by_url = {u.url.strip("/"): u.url for u in self._analysis.urls.values()}
-        current = self._analysis.urls.get(page.file.src_uri)
-        if current is None:
-            return html_text
-
-        def rewrite(match: re.Match[str]) -> str:
-            target = by_url.get(match.group(3).strip("/"))
-            if target is None:
-                return match.group(0)
-            new = relative_url(target, current.url) + (match.group(4) or "")
-            return f"{match.group(1)}{match.group(2)}{html.escape(new)}{match.group(2)}"
-
-        return _ROOT_LINK.sub(rewrite, html_text)
+        return apply_rewrites(ours.body, ours.content_line, self._analysis.links.rewrites.get(ours.src, []))
 
     def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
         ours = self._analysis.pages.get(page.file.src_uri)
