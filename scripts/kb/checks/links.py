@@ -249,10 +249,15 @@ class _PageChecker:
             return
         if resolved in self.index.assets:
             return
-        pool = [u.url for u in self.index.urls.values()] + sorted(self.index.assets)
-        best = closest(resolved, pool, cutoff=50)
+        # The usual slip: a path written relative to the source folder instead of the built URL.
+        as_source = self.index.page_for_url(posixpath.normpath(posixpath.join(self.folder, path)))
+        if as_source is not None:
+            best: str | None = self.index.urls[as_source].url
+        else:
+            best = closest(resolved, [u.url for u in self.index.urls.values()] + sorted(self.index.assets), cutoff=50)
+        shown = resolved + ("/" if path.endswith("/") else "")
         self.add("KB408", link,
-                 f"{self.describe(link)} resolves to `/{resolved}` in the built site, which does not exist.",
+                 f"{self.describe(link)} resolves to `/{shown}` in the built site, which does not exist.",
                  (f"Raw HTML is relative to the page URL `/{self.url}`; did you mean "
                   f"`{relative_url(best, self.url)}`?") if best
                  else "Raw HTML paths are relative to the built page URL.")
