@@ -1,21 +1,29 @@
 """One pass over the project: load every page, run every check, compute URLs.
 
-The CLI and the MkDocs plugin both call `analyse`, so a build sees exactly what `kb check` sees.
+The CLI and the MkDocs plugin both call `analyse`, so a build sees exactly what `kb check` sees,
+and through the shared cache a build right after `kb check` re-reads nothing.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from dataclasses import dataclass
+from typing import Any
 
+from .cache import Miss, PageCache, PageResult, fingerprint
 from .checks.frontmatter import check_front_matter
 from .checks.links import LinkIndex, LinkReport, check_links, iter_nav_sources, orphan_findings
 from .findings import Finding, sort_findings
 from .nav import in_built_nav
-from .page import Page, discover_files, load_page
+from .page import Page, discover_files, load_page, read_page_source
 from .project import Project
 from .scan import PageScan, scan_markdown
+from .source import SourceText
 from .tags import Tag, load_tags
 from .urls import PageUrl, compute_urls
+
+# Below this many pages to compute, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 200
 
 
 @dataclass
@@ -29,24 +37,42 @@ class Analysis:
     findings: list[Finding]
 
 
-def analyse(project: Project) -> Analysis:
+def analyse(project: Project, use_cache: bool = True, workers: int = 1) -> Analysis:
+    """Check the whole project. `workers` > 1 computes uncached pages in that many processes."""
     findings: list[Finding] = []
     tags, tag_findings = load_tags(project)
     findings += tag_findings
-    tags_rel = project.rel(project.tags_path)
-    pages: dict[str, Page] = {}
-    scans: dict[str, PageScan] = {}
+    tags_bytes = project.tags_path.read_bytes() if tags is not None else b""
+    cache = PageCache(project, fingerprint(project, tags_bytes)) if use_cache else None
+
+    results: dict[str, PageResult] = {}
+    misses: list[Miss] = []
     assets: set[str] = set()
     for src in discover_files(project.docs_dir):
         if not src.endswith(".md"):
             assets.add(src)
             continue
-        page, page_findings = load_page(project, src)
+        hit = cache.lookup(src) if cache is not None else Miss(src, read_page_source(project, src))
+        if isinstance(hit, Miss):
+            misses.append(hit)
+        else:
+            results[src] = hit
+    context = _PageContext(project, tags)
+    for miss, result in zip(misses, _compute_all(context, misses, workers), strict=True):
+        results[miss.src] = result
+        if cache is not None:
+            cache.store(miss, result)
+    if cache is not None:
+        cache.save(set(results))
+
+    pages: dict[str, Page] = {}
+    scans: dict[str, PageScan] = {}
+    for src in sorted(results):
+        page, page_findings, scan = results[src]
         pages[src] = page
         findings += page_findings
-        findings += check_front_matter(page, tags, tags_rel)
-        if page.text is not None:
-            scans[src] = scan_markdown(page.content, page.content_line)
+        if scan is not None:
+            scans[src] = scan
     urls, url_findings = compute_urls(list(pages.values()), project.use_directory_urls)
     findings += url_findings
     index = LinkIndex(pages, urls, scans, assets, project.slugify, project.slug_separator, project.site_url)
@@ -54,3 +80,40 @@ def analyse(project: Project) -> Analysis:
     in_nav = set(iter_nav_sources(project.nav)) if project.nav else {s for s, p in pages.items() if in_built_nav(p)}
     findings += links.findings + orphan_findings(index, links.inbound, in_nav)
     return Analysis(project, pages, urls, tags, links, index, sort_findings(findings))
+
+
+@dataclass
+class _PageContext:
+    project: Project
+    tags: dict[str, Tag] | None
+
+    def compute(self, src: str, source: SourceText) -> PageResult:
+        """Everything about one page that does not depend on other pages."""
+        page, page_findings = load_page(self.project, src, source)
+        page_findings += check_front_matter(page, self.tags, self.project.rel(self.project.tags_path))
+        scan = scan_markdown(page.content, page.content_line) if page.text is not None else None
+        return page, page_findings, scan
+
+
+_worker_context: _PageContext | None = None
+
+
+def _compute_chunk(items: list[tuple[str, SourceText]]) -> list[PageResult]:
+    assert _worker_context is not None
+    return [_worker_context.compute(src, source) for src, source in items]
+
+
+def _compute_all(context: _PageContext, misses: list[Miss], workers: int) -> list[PageResult]:
+    items = [(m.src, m.source) for m in misses]
+    if workers < 2 or len(items) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        return [context.compute(src, source) for src, source in items]
+    global _worker_context
+    _worker_context = context  # inherited by the forked workers, so the project is never pickled
+    size = -(-len(items) // (workers * 4))
+    chunks = [items[i: i + size] for i in range(0, len(items), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts: list[Any] = pool.map(_compute_chunk, chunks)
+    finally:
+        _worker_context = None
+    return [result for part in parts for result in part]

@@ -16,6 +16,7 @@ Slugify = Callable[[str, str], str]
 _MARKDOWN_SPECIAL = re.compile(r"[*_`\[\]<>&\\!~=^+{}]")
 
 
+@lru_cache(maxsize=65536)
 def default_slugify(value: str, separator: str) -> str:
     from markdown.extensions.toc import slugify
 

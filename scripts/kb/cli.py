@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=sorted(FORMATTERS), default="human",
                        help="output format (default: human)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--no-cache", action="store_true",
+                       help="ignore and do not update the result cache in .kb-cache/")
     sub.add_parser("rules", help="list every rule code with its explanation",
                    description="List every rule code, its default severity and what it means.",
                    epilog="Example: kb rules")
@@ -52,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    result = analyse(project)
+    result = analyse(project, use_cache=not args.no_cache, workers=os.cpu_count() or 1)
     sys.stdout.write(FORMATTERS[args.format](result.findings, len(result.pages)))
     failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
     return EXIT_FINDINGS if any(f.severity in failing for f in result.findings) else EXIT_OK

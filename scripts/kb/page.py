@@ -10,7 +10,7 @@ from typing import Any
 from .findings import Finding
 from .frontmatter import FrontMatter, split_front_matter
 from .project import Project
-from .source import read_source
+from .source import SourceText, read_source
 
 # MkDocs skips dot-files and a top-level templates/ folder; so do we.
 _SKIPPED_DIRS = {"templates"}
@@ -42,12 +42,11 @@ class Page:
 
     @property
     def is_index(self) -> bool:
-        return PurePosixPath(self.src).stem in ("index", "README")
+        return self.src.rsplit("/", 1)[-1] in ("index.md", "README.md")
 
     @property
     def folder(self) -> str:
-        parent = PurePosixPath(self.src).parent.as_posix()
-        return "" if parent == "." else parent
+        return self.src.rsplit("/", 1)[0] if "/" in self.src else ""
 
     @property
     def title(self) -> str:
@@ -83,15 +82,19 @@ class Page:
         return value if isinstance(value, str) and value else None
 
 
-def load_page(project: Project, src: str) -> tuple[Page, list[Finding]]:
-    rel_path = project.doc_rel(src)
-    source = read_source(project.docs_dir / src, rel_path, project.options.max_page_size)
+def read_page_source(project: Project, src: str) -> SourceText:
+    return read_source(project.docs_dir / src, project.doc_rel(src), project.options.max_page_size)
+
+
+def load_page(project: Project, src: str, source: SourceText | None = None) -> tuple[Page, list[Finding]]:
+    """Read (unless `source` is given) and parse one page; problems come back as findings."""
+    source = source or read_page_source(project, src)
     findings = list(source.findings)
     front = None
     if source.text is not None:
-        front, parse_findings = split_front_matter(source.text, rel_path)
+        front, parse_findings = split_front_matter(source.text, source.rel_path)
         findings.extend(parse_findings)
-    return Page(src, rel_path, front, source.text), findings
+    return Page(src, source.rel_path, front, source.text), findings
 
 
 def discover_files(docs_dir: Path) -> list[str]:

@@ -24,6 +24,7 @@ class Options:
     max_page_size: int = 512 * 1024
     tags_file: str = "tags.yml"
     redirects: bool = True
+    cache: bool = True
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], where: str) -> Options:
@@ -62,7 +63,11 @@ class Project:
             return path.as_posix()
 
     def doc_rel(self, src: str) -> str:
-        return self.rel(self.docs_dir / src)
+        """`src` (relative to docs_dir) as a path relative to the project root."""
+        prefix = self.__dict__.get("_docs_prefix")
+        if prefix is None:
+            prefix = self.__dict__["_docs_prefix"] = self.rel(self.docs_dir)
+        return src if prefix == "." else f"{prefix}/{src}"
 
     @property
     def slugify(self) -> Slugify:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Block-level tags that start a raw HTML block in Python-Markdown.
 _BLOCK_TAGS = frozenset({
@@ -38,8 +39,8 @@ _AUTOLINK = re.compile(r"<((?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}):[^\s<>]*)>|<([^\s<>@
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 
 
-@dataclass(frozen=True)
-class Link:
+# NamedTuples rather than dataclasses: tens of thousands are rebuilt from the cache on every run.
+class Link(NamedTuple):
     kind: str  # "link", "image", "reference", "autolink", "html"
     target: str
     line: int
@@ -47,8 +48,7 @@ class Link:
     attribute: str = ""  # for raw HTML: the attribute (href, src) it came from
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     level: int
     text: str  # the Markdown source of the heading text
     line: int
@@ -56,8 +56,7 @@ class Heading:
     explicit_id: str | None
 
 
-@dataclass(frozen=True)
-class Tag:
+class Tag(NamedTuple):
     name: str
     attributes: tuple[tuple[str, str], ...]
     line: int
@@ -76,7 +75,10 @@ class PageScan:
 
 class _Positions:
     def __init__(self, text: str, first_line: int) -> None:
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        starts = [0]
+        for line in text.split("\n"):
+            starts.append(starts[-1] + len(line) + 1)
+        self.starts = starts
         self.first_line = first_line
 
     def at(self, offset: int) -> tuple[int, int]:
@@ -278,8 +280,14 @@ def _closing_bracket(text: str, start: int) -> int:
     return -1
 
 
+_SIMPLE_DESTINATION = re.compile(r"""\([ \t]*([^\s()<>\\]*)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?[ \t]*\)""")
+
+
 def _destination(text: str, start: int) -> tuple[str, int, int] | None:
     """Parse `(dest "title")` at text[start] == "("; returns (dest, dest offset, end offset)."""
+    simple = _SIMPLE_DESTINATION.match(text, start)
+    if simple:  # the common case, without nested parentheses, escapes or angle brackets
+        return simple.group(1), simple.start(1), simple.end()
     i = start + 1
     while i < len(text) and text[i] in " \t\n":
         i += 1

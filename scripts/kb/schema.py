@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 
 @cache
@@ -19,4 +20,7 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @cache
 def validator(name: str) -> Draft202012Validator:
+    # Imported on first use: a warm run validates nothing and should not pay for the import.
+    from jsonschema import Draft202012Validator, FormatChecker
+
     return Draft202012Validator(load_schema(name), format_checker=FormatChecker())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from .findings import Finding
 from .page import Page
@@ -43,13 +42,14 @@ def relative_url(target: str, base: str) -> str:
 
 def natural_url(src: str, use_directory_urls: bool) -> tuple[str, str]:
     """The URL and output file MkDocs gives a Markdown source."""
-    path = PurePosixPath(src)
-    folder = "" if path.parent.as_posix() == "." else path.parent.as_posix() + "/"
-    if path.stem in ("index", "README"):
+    folder, _, name = src.rpartition("/")
+    folder = folder + "/" if folder else ""
+    stem = name.rsplit(".", 1)[0]
+    if stem in ("index", "README"):
         return folder, folder + "index.html"
     if use_directory_urls:
-        return f"{folder}{path.stem}/", f"{folder}{path.stem}/index.html"
-    return f"{folder}{path.stem}.html", f"{folder}{path.stem}.html"
+        return f"{folder}{stem}/", f"{folder}{stem}/index.html"
+    return f"{folder}{stem}.html", f"{folder}{stem}.html"
 
 
 def _url_for_path(path: str, use_directory_urls: bool) -> tuple[str, str]:

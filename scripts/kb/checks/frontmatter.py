@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from jsonschema import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding
 from ..frontmatter import to_json_compatible
 from ..page import Page
 from ..rules import rule
 from ..schema import load_schema, validator
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 from ..suggest import did_you_mean
 from ..tags import Tag
 

@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page as MkPage
 from ..analysis import Analysis, analyse
 from ..findings import Severity
 from ..nav import NavItem, NavSection, build_nav, walk_pages
+from ..page import Page, load_page
 from ..project import ConfigError, Options, Project
 from ..rewrite import apply_rewrites
 from ..urls import relative_url
@@ -42,6 +43,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         self.analysis: Analysis | None = None
         self.project: Project | None = None
         self._unlisted_urls: set[str] = set()
+        self._loaded: dict[str, Page] = {}
 
     @property
     def _analysis(self) -> Analysis:
@@ -72,7 +74,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        self.analysis = analysis = analyse(self._project)
+        self.analysis = analysis = analyse(self._project, use_cache=self._project.options.cache)
         self._unlisted_urls = set()
         for finding in analysis.findings:
             hint = f" {finding.hint}" if finding.hint else ""
@@ -122,19 +124,19 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         return file.page
 
     def on_page_read_source(self, page: MkPage, config: MkDocsConfig) -> str | None:
-        ours = self._analysis.pages.get(page.file.src_uri)
-        if ours is None:
+        if page.file.src_uri not in self._analysis.pages:
             return None
-        if ours.front is not None:
-            return ours.body
+        # Read through the same loader as `kb check` (the analysis may have come from the cache).
+        ours, _ = load_page(self._project, page.file.src_uri)
+        self._loaded[page.file.src_uri] = ours
         if ours.text is not None:
-            return ours.text
+            return ours.content
         # Undecodable file: already reported as KB101; build it anyway rather than crash.
         return Path(page.file.abs_src_path or "").read_bytes().decode("utf-8", errors="replace")
 
     @event_priority(100)  # before Material's tags and search plugins read page.meta
     def on_page_markdown(self, markdown: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-        ours = self._analysis.pages.get(page.file.src_uri)
+        ours = self._loaded.get(page.file.src_uri)
         if ours is None or ours.front is None:
             return markdown
         meta = dict(ours.meta)
@@ -147,7 +149,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         if ours.unlisted:
             meta["search"] = {**(meta.get("search") or {}), "exclude": True}
         page.meta = meta
-        return apply_rewrites(ours.body, ours.content_line, self._analysis.links.rewrites.get(ours.src, []))
+        return apply_rewrites(ours.content, ours.content_line, self._analysis.links.rewrites.get(ours.src, []))
 
     def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
         ours = self._analysis.pages.get(page.file.src_uri)

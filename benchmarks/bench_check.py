@@ -1,0 +1,106 @@
+"""Benchmark `kb check` on a synthetic knowledge base and print wall time and peak memory.
+
+    .venv/bin/python benchmarks/bench_check.py            # 1,000 and 10,000 pages
+    .venv/bin/python benchmarks/bench_check.py --pages 1000
+
+Each measurement runs in a fresh process so that peak memory (max RSS) belongs to it alone.
+The corpus: pages of about 4 KB with front-matter, grouped 20 to a section folder with an index.md,
+each with about 9 internal links, a quarter of them to a heading anchor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORDS = [
+    "model", "token", "attention", "layer", "training", "data", "prompt", "vector", "search", "embedding",
+    "context", "window", "parameter", "weight", "gradient", "loss", "decoder", "encoder", "sequence",
+    "output", "input", "latent", "sample",
+]
+
+
+def _paragraph(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def generate(root: Path, pages: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: Bench\nplugins:\n  - kb\n", encoding="utf-8")
+    (docs / "tags.yml").write_text("bench:\n  label: Bench\n  description: Synthetic pages.\n", encoding="utf-8")
+    names = [f"s{i // 20:04d}/p{i:05d}.md" for i in range(pages)]
+    for section in sorted({n.split("/")[0] for n in names}):
+        (docs / section).mkdir()
+        (docs / section / "index.md").write_text(
+            f"---\ntitle: Section {section}\ndescription: A synthetic section.\ntags: [bench]\n---\n\n# {section}\n",
+            encoding="utf-8")
+    for i, name in enumerate(names):
+        lines = ["---", f"title: Page {i}", "description: A synthetic page for the benchmark.",
+                 "tags: [bench]", f"sidebar_position: {i % 20}", "---", "", f"# Page {i}", ""]
+        for h in range(4):
+            lines += [f"## Heading {h} of page {i}", ""]
+            for _ in range(2):
+                text = _paragraph(rng, 50)
+                target = names[rng.randrange(pages)]
+                rel = "../" + target if target.split("/")[0] != name.split("/")[0] else target.split("/")[1]
+                anchor = f"#heading-{rng.randrange(4)}-of-page-{int(target[-8:-3])}" if rng.random() < 0.25 else ""
+                lines += [f"{text} See [related]({rel}{anchor}) for more.", ""]
+        lines.append(f"Also [section](../{name.split('/')[0]}/index.md).")
+        (docs / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def child(root: Path, no_cache: bool) -> None:
+    from kb.cli import main
+
+    args = ["check", "-f", str(root / "mkdocs.yml"), "--format", "json"] + (["--no-cache"] if no_cache else [])
+    start = time.perf_counter()
+    sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - the findings themselves are not the point
+    status = main(args)
+    elapsed = time.perf_counter() - start
+    sys.stdout = sys.__stdout__
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": elapsed, "peak_mib": peak_mib, "status": status}))
+
+
+def measure(root: Path, no_cache: bool = False) -> dict[str, float]:
+    command = [sys.executable, __file__, "--child", str(root)] + (["--no-cache"] if no_cache else [])
+    started = time.perf_counter()
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    result["wall"] = time.perf_counter() - started  # includes interpreter start-up and imports
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, action="append", help="corpus size (repeatable)")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--no-cache", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.no_cache)
+        return
+    print(f"{'pages':>7} {'run':<6} {'check s':>8} {'process s':>10} {'peak MiB':>9}")
+    for pages in args.pages or [1000, 10000]:
+        root = Path(tempfile.mkdtemp(prefix=f"kb-bench-{pages}-"))
+        try:
+            generate(root, pages)
+            runs = [("cold", measure(root)), ("warm", measure(root)), ("nocache", measure(root, no_cache=True))]
+            for label, r in runs:
+                print(f"{pages:>7} {label:<6} {r['seconds']:>8.2f} {r['wall']:>10.2f} {r['peak_mib']:>9.0f}")
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

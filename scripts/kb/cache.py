@@ -1,0 +1,184 @@
+"""A content-hash cache of per-page results, so a run re-reads and re-parses only what changed.
+
+Stored as JSON (never pickle: the folder could come from an untrusted CI cache) in `.kb-cache/`
+at the project root. An entry is reused when the file's size and mtime are unchanged, or, when
+they changed, when the hash of its text is unchanged. Everything that does not depend on other
+pages is cached: load and front-matter findings, the parsed front-matter and the link scan.
+Cross-page checks (links, anchors, URLs) are recomputed on every run; they are cheap.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .findings import Finding, Severity
+from .frontmatter import FrontMatter
+from .page import Page, read_page_source
+from .project import Project
+from .scan import Heading, Link, PageScan, Tag
+from .source import SourceText
+
+PageResult = tuple[Page, list[Finding], PageScan | None]
+
+
+@dataclass
+class Miss:
+    src: str
+    source: SourceText
+    signature: list[int] | None = None
+    digest: str | None = None
+
+CACHE_FORMAT = 1
+CACHE_DIR = ".kb-cache"
+
+
+class PageCache:
+    def __init__(self, project: Project, fingerprint: str) -> None:
+        self.project = project
+        self.path = project.root / CACHE_DIR / "pages.json"
+        self.fingerprint = fingerprint
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.dirty = False
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("fingerprint") == fingerprint:
+                self.entries = data["entries"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.entries = {}  # a missing or damaged cache is just a cold run
+
+    def lookup(self, src: str) -> PageResult | Miss:
+        """The cached results for `src`, or a Miss holding the freshly read source to compute them from."""
+        try:
+            stat = os.stat(self.project.docs_dir / src)
+            signature: list[int] | None = [stat.st_size, stat.st_mtime_ns]
+        except OSError:
+            signature = None
+        entry = self.entries.get(src)
+        if entry is not None and signature is not None and entry["sig"] == signature:
+            return _decode_entry(src, self.project.doc_rel(src), entry)
+        source = read_page_source(self.project, src)
+        digest = _digest(source)
+        if entry is not None and digest is not None and entry["sha"] == digest:  # touched, not changed
+            entry["sig"] = signature
+            self.dirty = True
+            return _decode_entry(src, source.rel_path, entry)
+        return Miss(src, source, signature, digest)
+
+    def store(self, miss: Miss, result: PageResult) -> None:
+        if miss.signature is not None:  # undecodable files (no digest) are reused on an unchanged stat only
+            self.entries[miss.src] = _encode_entry(*result, miss.signature, miss.digest)
+            self.dirty = True
+
+    def save(self, present: set[str]) -> None:
+        stale = set(self.entries) - present
+        for src in stale:
+            del self.entries[src]
+        if not (self.dirty or stale):
+            return
+        self.path.parent.mkdir(exist_ok=True)
+        ignore = self.path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"fingerprint": self.fingerprint, "entries": self.entries},
+                                  separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, self.path)  # atomic, so a concurrent reader never sees half a file
+
+
+def fingerprint(project: Project, *inputs: bytes) -> str:
+    """Everything besides the page itself that per-page results depend on."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{project.options}".encode())
+    schema = Path(__file__).with_name("schemas") / "page.schema.json"
+    digest.update(schema.read_bytes())
+    for data in inputs:
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _digest(source: SourceText) -> str | None:
+    return hashlib.sha256(source.text.encode()).hexdigest() if source.text is not None else None
+
+
+# JSON encoding. Dates in front-matter are the only non-JSON values YAML produces for us.
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"$date": value.isoformat()}
+    return value
+
+
+def _revive(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "$date" in value and len(value) == 1:
+            return datetime.date.fromisoformat(value["$date"])
+        if "$datetime" in value and len(value) == 1:
+            return datetime.datetime.fromisoformat(value["$datetime"])
+        return {k: _revive(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revive(v) for v in value]
+    return value
+
+
+def _encode_entry(page: Page, findings: list[Finding], scan: PageScan | None,
+                  signature: list[int], digest: str | None) -> dict[str, Any]:
+    front = None
+    if page.front is not None:
+        front = {
+            "meta": _plain(page.front.meta),
+            "body_line": page.front.body_line,
+            # Only positions that cross-page checks need (the slug, for URL conflicts) are kept.
+            "positions": [[list(path), *pos] for path, pos in page.front.positions.items() if path[:1] == ("slug",)],
+            "keys": {k: list(v) for k, v in page.front.key_positions.items()},
+        }
+    return {
+        "sig": signature,
+        "sha": digest,
+        "findings": [f.to_dict() for f in findings],
+        "front": front,
+        "scan": None if scan is None else {
+            "links": scan.links,
+            "headings": scan.headings,
+            "ids": [list(i) for i in scan.ids],
+            "tags": [[t.name, [list(a) for a in t.attributes], t.line, t.column] for t in scan.tags],
+            "footnotes": scan.footnotes,
+            "unused": [list(u) for u in scan.unused_definitions],
+        },
+    }
+
+
+def _decode_entry(src: str, rel_path: str, entry: dict[str, Any]) -> PageResult:
+    findings = [Finding(**{**f, "severity": Severity(f["severity"])}) for f in entry["findings"]]
+    front = None
+    if entry["front"] is not None:
+        data = entry["front"]
+        front = FrontMatter(
+            _revive(data["meta"]), "", data["body_line"],
+            {tuple(path): (line, column) for path, line, column in data["positions"]},
+            {k: (v[0], v[1]) for k, v in data["keys"].items()},
+        )
+    page = Page(src, rel_path, front, None)  # the text is re-read only by the plugin, when it renders
+    scan = None
+    if entry["scan"] is not None:
+        s = entry["scan"]
+        scan = PageScan(
+            links=list(map(Link._make, s["links"])),
+            headings=list(map(Heading._make, s["headings"])),
+            ids=[(i[0], i[1]) for i in s["ids"]],
+            tags=[Tag(t[0], tuple((a[0], a[1]) for a in t[1]), t[2], t[3]) for t in s["tags"]],
+            footnotes=list(s["footnotes"]),
+            unused_definitions=[(u[0], u[1]) for u in s["unused"]],
+        )
+    return page, findings, scan

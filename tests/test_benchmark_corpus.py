@@ -1,0 +1,30 @@
+"""The benchmark's synthetic corpus stays valid, so its figures measure a clean run."""
+
+import sys
+from pathlib import Path
+
+from kb.analysis import analyse
+from kb.project import Project
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+import bench_check
+
+
+def test_generated_corpus_is_clean_and_has_the_promised_shape(tmp_path: Path) -> None:
+    bench_check.generate(tmp_path, 60)
+    result = analyse(Project.from_config_file(tmp_path / "mkdocs.yml"), use_cache=False, workers=1)
+    errors = [f for f in result.findings if f.severity.value == "error"]
+    assert errors == []
+    links = [link for scan in result.index.scans.values() for link in scan.links]
+    assert len(result.pages) == 63  # 60 pages and 3 section index pages
+    assert 8 <= len(links) / 60 <= 10
+    assert 0.15 <= sum("#" in link.target for link in links) / len(links) <= 0.35
+
+
+def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
+    bench_check.generate(tmp_path, 250)
+    project = Project.from_config_file(tmp_path / "mkdocs.yml")
+    serial = analyse(project, use_cache=False, workers=1)
+    parallel = analyse(project, use_cache=False, workers=2)
+    assert parallel.findings == serial.findings
+    assert parallel.index.scans == serial.index.scans

@@ -1,0 +1,80 @@
+"""The result cache: warm runs give identical findings and re-read only what changed."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+import kb.cache
+from kb.analysis import analyse
+from kb.project import Project
+
+from .conftest import build_site, page, write_site
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return write_site(tmp_path, {
+        "docs/index.md": page(body="# Home\n\n[a](a.md#intro) [b](b.md#gone)\n", last_reviewed="2026-01-02"),
+        "docs/a.md": page(body="# A\n\n## Intro\n"),
+        "docs/b.md": page(sidebar_postion=1, body="# B\n"),
+        "docs/bad.md": b"---\ntitle: \xff\n---\n",
+    })
+
+
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    original = kb.cache.read_page_source
+
+    def counting(project, src):  # type: ignore[no-untyped-def]
+        seen.append(src)
+        return original(project, src)
+
+    monkeypatch.setattr(kb.cache, "read_page_source", counting)
+    return seen
+
+
+def run(root: Path, use_cache: bool = True):  # type: ignore[no-untyped-def]
+    return analyse(Project.from_config_file(root / "mkdocs.yml"), use_cache=use_cache)
+
+
+def test_warm_run_reads_nothing_and_reports_the_same(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = run(site)
+    assert (site / ".kb-cache" / "pages.json").is_file()
+    seen = reads(monkeypatch)
+    warm = run(site)
+    assert seen == []
+    assert warm.findings == cold.findings
+    assert warm.pages["index.md"].meta == cold.pages["index.md"].meta  # dates survive the round trip
+    assert {f.code for f in warm.findings} == {"KB101", "KB206", "KB403"}
+
+
+def test_only_changed_files_are_re_read(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run(site)
+    (site / "docs/b.md").write_text(page(body="# B\n\n## Gone\n"), encoding="utf-8")
+    touched = site / "docs/a.md"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10_000_000))
+    seen = reads(monkeypatch)
+    result = run(site)
+    assert sorted(seen) == ["a.md", "b.md"]  # a.md only touched: re-hashed, not re-parsed
+    assert {f.code for f in result.findings} == {"KB101"}  # b.md now defines #gone and has no typo
+
+
+def test_damaged_cache_is_a_cold_run(site: Path) -> None:
+    expected = run(site, use_cache=False).findings
+    (site / ".kb-cache").mkdir()
+    (site / ".kb-cache" / "pages.json").write_text("{not json", encoding="utf-8")
+    assert run(site).findings == expected
+
+
+def test_no_cache_neither_reads_nor_writes(site: Path) -> None:
+    run(site, use_cache=False)
+    assert not (site / ".kb-cache").exists()
+
+
+def test_build_after_check_uses_the_cached_analysis(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run(site)
+    seen = reads(monkeypatch)
+    built = build_site(site)
+    assert seen == []  # the plugin's analysis came from the cache; rendering re-reads pages itself
+    assert 'href="a/#intro"' in (built / "index.html").read_text(encoding="utf-8")
