@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .cache import Miss, PageCache, PageResult, fingerprint
+from .changes import ChangeSet
 from .checks.frontmatter import check_front_matter
 from .checks.links import LinkIndex, LinkReport, check_links, iter_nav_sources, orphan_findings
 from .findings import Finding, sort_findings
@@ -37,8 +38,27 @@ class Analysis:
     findings: list[Finding]
 
 
-def analyse(project: Project, use_cache: bool = True, workers: int = 1) -> Analysis:
-    """Check the whole project. `workers` > 1 computes uncached pages in that many processes."""
+def affected_by(analysis: Analysis, changes: ChangeSet) -> set[str] | None:
+    """Pages to report for a change: the changed pages and every page linking to a changed,
+    renamed or removed file. None means every page (mkdocs.yml or the tags file changed)."""
+    if changes.everything:
+        return None
+    touched = changes.changed | changes.removed
+    linking = {src for src, targets in analysis.links.targets.items() if targets & touched}
+    return (changes.changed & set(analysis.pages)) | linking
+
+
+def restrict(analysis: Analysis, sources: set[str] | None) -> list[Finding]:
+    if sources is None:
+        return analysis.findings
+    paths = {analysis.project.doc_rel(src) for src in sources}
+    return [f for f in analysis.findings if f.path in paths]
+
+
+def analyse(project: Project, use_cache: bool = True, workers: int = 1,
+            renamed: dict[str, str] | None = None) -> Analysis:
+    """Check the whole project. `workers` > 1 computes uncached pages in that many processes;
+    `renamed` (old -> new docs paths) lets broken links suggest a file's new name."""
     findings: list[Finding] = []
     tags, tag_findings = load_tags(project)
     findings += tag_findings
@@ -75,7 +95,8 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1) -> Analy
             scans[src] = scan
     urls, url_findings = compute_urls(list(pages.values()), project.use_directory_urls)
     findings += url_findings
-    index = LinkIndex(pages, urls, scans, assets, project.slugify, project.slug_separator, project.site_url)
+    index = LinkIndex(pages, urls, scans, assets, project.slugify, project.slug_separator, project.site_url,
+                      renamed=renamed or {})
     links = check_links(index)
     in_nav = set(iter_nav_sources(project.nav)) if project.nav else {s for s, p in pages.items() if in_built_nav(p)}
     findings += links.findings + orphan_findings(index, links.inbound, in_nav)

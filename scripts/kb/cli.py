@@ -8,7 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .analysis import analyse
+from .analysis import affected_by, analyse, restrict
+from .changes import changes_since
 from .findings import Severity
 from .formatters import FORMATTERS
 from .project import ConfigError, Project
@@ -28,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="check pages, front-matter and URLs",
         description="Check every page under docs_dir and report findings with file:line:column.",
         epilog="Examples:\n  kb check\n  kb check --strict --format json > findings.json\n"
+               "  kb check --changed-since origin/main --format github\n"
                "Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or configuration problem.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -36,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=sorted(FORMATTERS), default="human",
                        help="output format (default: human)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--changed-since", metavar="REF",
+                       help="report only pages changed since the git REF and pages linking to them")
     check.add_argument("--no-cache", action="store_true",
                        help="ignore and do not update the result cache in .kb-cache/")
     sub.add_parser("rules", help="list every rule code with its explanation",
@@ -52,13 +56,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     try:
         project = Project.from_config_file(args.config_file)
+        changes = changes_since(project, args.changed_since) if args.changed_since else None
     except ConfigError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    result = analyse(project, use_cache=not args.no_cache, workers=os.cpu_count() or 1)
-    sys.stdout.write(FORMATTERS[args.format](result.findings, len(result.pages)))
+    result = analyse(project, use_cache=not args.no_cache, workers=os.cpu_count() or 1,
+                     renamed=changes.renamed if changes else None)
+    sources = affected_by(result, changes) if changes is not None else None
+    findings = restrict(result, sources)
+    checked = len(result.pages) if sources is None else len(sources)
+    sys.stdout.write(FORMATTERS[args.format](findings, checked))
     failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
-    return EXIT_FINDINGS if any(f.severity in failing for f in result.findings) else EXIT_OK
+    return EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK
 
 
 def run() -> None:

@@ -37,6 +37,7 @@ class LinkIndex:
     separator: str
     site_url: str
     extra_anchors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    renamed: dict[str, str] = field(default_factory=dict)  # old path -> new path, from git
     _anchors: dict[str, dict[str, int]] = field(default_factory=dict)
     _by_url: dict[str, str] = field(default_factory=dict)
 
@@ -69,6 +70,8 @@ class LinkReport:
     external: list[tuple[str, Link]]  # (page src, link) for http(s), mailto, ...
     # Links the plugin must point at a .md file so MkDocs converts them: slug and folder links.
     rewrites: dict[str, list[tuple[Link, str]]] = field(default_factory=dict)
+    # Every docs path each page's links aim at, found or not (for --changed-since).
+    targets: dict[str, set[str]] = field(default_factory=dict)
 
 
 def is_unsafe_url(value: str) -> bool:
@@ -154,6 +157,7 @@ class _PageChecker:
 
     def _relative(self, link: Link, path: str, fragment: str) -> None:
         target = posixpath.normpath(posixpath.join(self.folder, path))
+        self.report.targets.setdefault(self.page.src, set()).add(target)
         if target == ".." or target.startswith("../"):
             self.add("KB405", link, f"{self.describe(link)} points outside the docs folder.",
                      "Only files under docs/ are published; move the file into docs/ or link to its public URL.")
@@ -187,6 +191,8 @@ class _PageChecker:
         best = closest(target, pool, cutoff=50)
         hint = f"Did you mean `{posixpath.relpath(best, self.folder or '.')}`?" if best else \
             "Check the path: it is relative to this page's folder."
+        if target in self.index.renamed:
+            hint = f"It was renamed: link to `{posixpath.relpath(self.index.renamed[target], self.folder or '.')}`."
         code = "KB406" if is_image else "KB402"
         self.add(code, link, f"{self.describe(link)} points at `{target}`, which does not exist.", hint)
 
@@ -206,6 +212,7 @@ class _PageChecker:
         self._arrived(link, src, fragment, written=path)
 
     def _arrived(self, link: Link, src: str, fragment: str, written: str) -> None:
+        self.report.targets.setdefault(self.page.src, set()).add(src)
         target_page = self.index.pages.get(src)
         if target_page is None:
             return  # an asset: nothing more to check
@@ -248,6 +255,7 @@ class _PageChecker:
             return
         src = self.index.page_for_url(resolved)
         if src is not None:
+            self.report.targets.setdefault(self.page.src, set()).add(src)
             self.report.inbound.setdefault(src, set()).add(self.page.src)
             if fragment:
                 self._anchor(link, src, fragment)
