@@ -73,75 +73,85 @@ def split_front_matter(text: str, rel_path: str) -> tuple[FrontMatter | None, li
         )]
     yaml_text = "\n".join(lines[1:closing])
     body = "\n".join(lines[closing + 1:])
-    return _parse_yaml(yaml_text, body, closing + 2, rel_path)
+    mapping, findings = parse_mapping(yaml_text, 2, rel_path, f"The front-matter of {rel_path}")
+    if mapping is None:
+        return None, findings
+    return FrontMatter(mapping.data, body, closing + 2, mapping.positions, mapping.key_positions), findings
 
 
-def _parse_yaml(yaml_text: str, body: str, body_line: int, rel_path: str) -> tuple[FrontMatter | None, list[Finding]]:
+@dataclass
+class YamlMapping:
+    data: dict[str, Any]
+    positions: dict[NodePath, Position] = field(default_factory=dict)
+    key_positions: dict[str, Position] = field(default_factory=dict)
+
+
+def parse_mapping(
+    yaml_text: str, first_line: int, rel_path: str, what: str,
+) -> tuple[YamlMapping | None, list[Finding]]:
+    """Parse a YAML mapping whose first line is line `first_line` of the file, keeping every node's
+    position. `what` names the document in messages ("The front-matter of docs/a.md")."""
+    offset = first_line  # a 0-based YAML mark plus this is the 1-based file line
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 2) if mark else 1  # +1 for 1-based, +1 for the opening fence
+        line = (mark.line + offset) if mark else 1
         column = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
         return None, [rule("KB202").finding(
-            rel_path, line, column,
-            f"The front-matter of {rel_path} is not valid YAML at line {line}: {problem}.",
-            _yaml_hint(problem),
+            rel_path, line, column, f"{what} is not valid YAML at line {line}: {problem}.", _yaml_hint(problem),
         )]
     if node is None:
-        return FrontMatter({}, body, body_line), []
+        return YamlMapping({}), []
     if not isinstance(node, yaml.MappingNode):
-        line = node.start_mark.line + 2
         kind = {yaml.ScalarNode: "a single value", yaml.SequenceNode: "a list"}.get(type(node), "not a mapping")
         return None, [rule("KB203").finding(
-            rel_path, line, node.start_mark.column + 1,
-            f"The front-matter of {rel_path} is {kind}, not a mapping of `key: value` lines.",
+            rel_path, node.start_mark.line + offset, node.start_mark.column + 1,
+            f"{what} is {kind}, not a mapping of `key: value` lines.",
             "Write one `key: value` pair per line, for example `title: Tokenization`.",
         )]
     findings: list[Finding] = []
-    positions: dict[NodePath, Position] = {}
-    key_positions: dict[str, Position] = {}
-    _index_positions(node, (), positions, key_positions, findings, rel_path)
+    mapping = YamlMapping({})
+    _index_positions(node, (), offset, mapping, findings, rel_path, what)
     try:
-        meta = _Loader("").construct_document(node)
+        data = _Loader("").construct_document(node)
     except (yaml.YAMLError, ValueError, TypeError) as exc:  # for example an unhashable key
         return None, [rule("KB202").finding(
-            rel_path, 2, 1, f"The front-matter of {rel_path} cannot be read: {exc}.",
-            "Use plain `key: value` pairs with string keys.",
+            rel_path, offset, 1, f"{what} cannot be read: {exc}.", "Use plain `key: value` pairs with string keys.",
         )]
-    if not all(isinstance(k, str) for k in meta):
-        bad = next(k for k in meta if not isinstance(k, str))
+    bad = next((k for k in data if not isinstance(k, str)), None)
+    if bad is not None:
         return None, [rule("KB203").finding(
-            rel_path, 2, 1, f"The front-matter of {rel_path} has the non-text key {bad!r}.",
-            "Front-matter keys must be names such as `title` or `tags`.",
+            rel_path, offset, 1, f"{what} has the non-text key {bad!r}.", "Keys must be names such as `title`.",
         )]
-    return FrontMatter(meta, body, body_line, positions, key_positions), findings
+    mapping.data = data
+    return mapping, findings
 
 
 def _index_positions(
-    node: yaml.Node, path: NodePath, positions: dict[NodePath, Position],
-    key_positions: dict[str, Position], findings: list[Finding], rel_path: str,
+    node: yaml.Node, path: NodePath, offset: int, mapping: YamlMapping, findings: list[Finding],
+    rel_path: str, what: str,
 ) -> None:
-    positions[path] = (node.start_mark.line + 2, node.start_mark.column + 1)
+    mapping.positions[path] = (node.start_mark.line + offset, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value
-            line = key_node.start_mark.line + 2
+            line, column = key_node.start_mark.line + offset, key_node.start_mark.column + 1
             if not path:
-                key_positions[key] = (line, key_node.start_mark.column + 1)
+                mapping.key_positions[key] = (line, column)
             if key in seen:
                 findings.append(rule("KB205").finding(
-                    rel_path, line, key_node.start_mark.column + 1,
-                    f"The key `{key}` appears twice in the front-matter of {rel_path} (lines {seen[key]} and {line}).",
+                    rel_path, line, column,
+                    f"The key `{key}` appears twice in {what[0].lower() + what[1:]} (lines {seen[key]} and {line}).",
                     "Keep one of them; YAML silently uses the last.",
                 ))
             seen[key] = line
-            _index_positions(value_node, (*path, key), positions, key_positions, findings, rel_path)
+            _index_positions(value_node, (*path, key), offset, mapping, findings, rel_path, what)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _index_positions(item, (*path, index), positions, key_positions, findings, rel_path)
+            _index_positions(item, (*path, index), offset, mapping, findings, rel_path, what)
 
 
 def _yaml_hint(problem: str) -> str:
