@@ -35,21 +35,26 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_ti
 _CLOSERS = ("---", "...")
 
 
-@dataclass
-class FrontMatter:
-    meta: dict[str, Any]
-    body: str
-    body_line: int  # file line on which the body starts
-    positions: dict[NodePath, Position] = field(default_factory=dict)
-    key_positions: dict[str, Position] = field(default_factory=dict)
+class _HasPositions:
+    positions: dict[NodePath, Position]
+    key_positions: dict[str, Position]
 
     def position(self, path: NodePath) -> Position:
-        """The closest known position for a schema path, falling back to the opening fence."""
+        """The closest known position for a schema path, falling back to the first line."""
         while path:
             if path in self.positions:
                 return self.positions[path]
             path = path[:-1]
         return (1, 1)
+
+
+@dataclass
+class FrontMatter(_HasPositions):
+    meta: dict[str, Any]
+    body: str
+    body_line: int  # file line on which the body starts
+    positions: dict[NodePath, Position] = field(default_factory=dict)
+    key_positions: dict[str, Position] = field(default_factory=dict)
 
 
 def split_front_matter(text: str, rel_path: str) -> tuple[FrontMatter | None, list[Finding]]:
@@ -80,7 +85,7 @@ def split_front_matter(text: str, rel_path: str) -> tuple[FrontMatter | None, li
 
 
 @dataclass
-class YamlMapping:
+class YamlMapping(_HasPositions):
     data: dict[str, Any]
     positions: dict[NodePath, Position] = field(default_factory=dict)
     key_positions: dict[str, Position] = field(default_factory=dict)
