@@ -13,14 +13,18 @@ from typing import Any
 from .cache import Miss, PageCache, PageResult, fingerprint
 from .changes import ChangeSet
 from .checks.frontmatter import check_front_matter
+from .checks.glossary import check_glossary, glossary_page_anchors, scan_terms, unused_terms
 from .checks.links import LinkIndex, LinkReport, check_links, iter_nav_sources, orphan_findings
 from .findings import Finding, sort_findings
+from .glossary import Glossary, glossary_files, load_glossary
 from .nav import in_built_nav
 from .page import Page, discover_files, load_page, read_page_source
 from .project import Project
-from .scan import PageScan, scan_markdown
+from .rules import rule
+from .scan import GLOSSARY_MARKER, PageScan, scan_markdown
 from .source import SourceText
 from .tags import Tag, load_tags
+from .terms import TermMatcher
 from .urls import PageUrl, compute_urls
 
 # Below this many pages to compute, starting worker processes costs more than it saves.
@@ -33,6 +37,7 @@ class Analysis:
     pages: dict[str, Page]
     urls: dict[str, PageUrl]
     tags: dict[str, Tag] | None
+    glossary: Glossary
     links: LinkReport
     index: LinkIndex
     findings: list[Finding]
@@ -63,7 +68,11 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
     tags, tag_findings = load_tags(project)
     findings += tag_findings
     tags_bytes = project.tags_path.read_bytes() if tags is not None else b""
-    cache = PageCache(project, fingerprint(project, tags_bytes)) if use_cache else None
+    glossary, glossary_findings = load_glossary(project)
+    findings += glossary_findings
+    # Per-page results include glossary mentions, so any glossary edit starts a cold run.
+    glossary_bytes = [p.read_bytes() for p in glossary_files(project)]
+    cache = PageCache(project, fingerprint(project, tags_bytes, *glossary_bytes)) if use_cache else None
 
     results: dict[str, PageResult] = {}
     misses: list[Miss] = []
@@ -77,7 +86,7 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
             misses.append(hit)
         else:
             results[src] = hit
-    context = _PageContext(project, tags)
+    context = _PageContext(project, tags, glossary.matcher())
     for miss, result in zip(misses, _compute_all(context, misses, workers), strict=True):
         results[miss.src] = result
         if cache is not None:
@@ -95,24 +104,49 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
             scans[src] = scan
     urls, url_findings = compute_urls(list(pages.values()), project.use_directory_urls)
     findings += url_findings
+    glossary_page = project.options.glossary_page
+    findings += check_glossary(glossary, set(pages), tags, project.rel(project.tags_path))
+    findings += unused_terms(glossary, scans, glossary_page)
+    findings += _glossary_page_findings(project, glossary, scans)
+    extra = {glossary_page: glossary_page_anchors(glossary)} if glossary_page in pages else {}
     index = LinkIndex(pages, urls, scans, assets, project.slugify, project.slug_separator, project.site_url,
-                      renamed=renamed or {})
+                      extra_anchors=extra, renamed=renamed or {})
     links = check_links(index)
     in_nav = set(iter_nav_sources(project.nav)) if project.nav else {s for s, p in pages.items() if in_built_nav(p)}
     findings += links.findings + orphan_findings(index, links.inbound, in_nav)
-    return Analysis(project, pages, urls, tags, links, index, sort_findings(findings))
+    return Analysis(project, pages, urls, tags, glossary, links, index, sort_findings(findings))
+
+
+def _glossary_page_findings(project: Project, glossary: Glossary, scans: dict[str, PageScan]) -> list[Finding]:
+    if not glossary.terms:
+        return []
+    page = project.options.glossary_page
+    markers = scans[page].glossary_markers if page in scans else 0
+    if markers == 1:
+        return []
+    rel = project.doc_rel(page)
+    problem = f"{rel} has {markers} `{GLOSSARY_MARKER}` markers; it needs exactly one" if markers else (
+        f"{rel} has no `{GLOSSARY_MARKER}` marker" if page in scans else f"The glossary page {rel} does not exist")
+    return [rule("KB506").finding(
+        rel if page in scans else glossary.rel_dir, 1, 1, f"{problem}, so the glossary cannot be shown.",
+        f"Create {rel} with front-matter and a line `{GLOSSARY_MARKER}` where the terms should appear, "
+        "or set the kb option `glossary_page`.",
+    )]
 
 
 @dataclass
 class _PageContext:
     project: Project
     tags: dict[str, Tag] | None
+    matcher: TermMatcher
 
     def compute(self, src: str, source: SourceText) -> PageResult:
         """Everything about one page that does not depend on other pages."""
         page, page_findings = load_page(self.project, src, source)
         page_findings += check_front_matter(page, self.tags, self.project.rel(self.project.tags_path))
         scan = scan_markdown(page.content, page.content_line) if page.text is not None else None
+        if scan is not None:
+            page_findings += scan_terms(scan, self.matcher, page.rel_path)
         return page, page_findings, scan
 
 

@@ -35,7 +35,7 @@ class Miss:
     signature: list[int] | None = None
     digest: str | None = None
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_DIR = ".kb-cache"
 
 
@@ -155,6 +155,8 @@ def _encode_entry(page: Page, findings: list[Finding], scan: PageScan | None,
             "tags": [[t.name, [list(a) for a in t.attributes], t.line, t.column] for t in scan.tags],
             "footnotes": scan.footnotes,
             "unused": [list(u) for u in scan.unused_definitions],
+            "terms": scan.terms,
+            "markers": scan.glossary_markers,
         },
     }
 
@@ -180,5 +182,7 @@ def _decode_entry(src: str, rel_path: str, entry: dict[str, Any]) -> PageResult:
             tags=[Tag(t[0], tuple((a[0], a[1]) for a in t[1]), t[2], t[3]) for t in s["tags"]],
             footnotes=list(s["footnotes"]),
             unused_definitions=[(u[0], u[1]) for u in s["unused"]],
+            terms=dict(s["terms"]),
+            glossary_markers=s["markers"],
         )
     return page, findings, scan

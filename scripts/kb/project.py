@@ -25,6 +25,10 @@ class Options:
     tags_file: str = "tags.yml"
     redirects: bool = True
     cache: bool = True
+    glossary_dir: str = "glossary"  # relative to mkdocs.yml
+    glossary_page: str = "glossary.md"  # relative to docs_dir; holds the <!-- kb:glossary --> marker
+    tooltips: bool = True  # wrap terms and abbreviations in <abbr title="short definition">
+    link_first_mention: bool = True  # link a term's first mention on a page to its glossary entry
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], where: str) -> Options:
@@ -76,6 +80,10 @@ class Project:
     @property
     def slug_separator(self) -> str:
         return str(self.toc_config.get("separator", "-"))
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.root / self.options.glossary_dir
 
     @property
     def tags_path(self) -> Path:

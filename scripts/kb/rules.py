@@ -31,9 +31,9 @@ _ALL = [
     Rule("KB201", "no-front-matter", E, "The page does not start with a `---` front-matter block."),
     Rule("KB202", "yaml-syntax", E, "The front-matter is not valid YAML, or its closing `---` is missing."),
     Rule("KB203", "front-matter-not-mapping", E, "The front-matter must be a mapping of `key: value` lines."),
-    Rule("KB204", "missing-field", E, "A required front-matter field (`title`, `description`) is missing."),
-    Rule("KB205", "invalid-value", E, "A front-matter field has the wrong type or an invalid value."),
-    Rule("KB206", "unknown-field", W, "A front-matter key that no tool here reads; usually a typo."),
+    Rule("KB204", "missing-field", E, "A required field (front-matter or glossary term) is missing."),
+    Rule("KB205", "invalid-value", E, "A field has the wrong type or an invalid value, or a key appears twice."),
+    Rule("KB206", "unknown-field", W, "A key that no tool here reads; usually a typo."),
     Rule("KB207", "description-sentences", W, "The description should be a single sentence."),
     Rule("KB208", "unknown-tag", E, "A tag that `docs/tags.yml` does not define."),
     Rule("KB209", "missing-tags", W, "The page has no `tags` list, so it appears on no tag page."),
@@ -58,6 +58,13 @@ _ALL = [
          "`<script>`, `<iframe>`, `<object>`, `<embed>` or an inline event handler such as `onclick=`."),
     Rule("KB412", "orphan-page", W, "A page that is not in the nav and that no page links to."),
     Rule("KB413", "self-link", W, "A link to the page's own URL through a path; use `#anchor` alone."),
+    # Glossary
+    Rule("KB501", "bad-term-id", E, "A glossary file name (the term's id) that is not lowercase and hyphenated."),
+    Rule("KB502", "duplicate-term", E, "Two terms, or a term and another's alias or abbreviation, are the same name."),
+    Rule("KB503", "unresolved-reference", E, "A `see_also` id or `page` path in a glossary term that does not exist."),
+    Rule("KB504", "unused-term", W, "A term that no page mentions by its name, abbreviation or aliases."),
+    Rule("KB505", "term-near-miss", W, "Text one or two edits, a look-alike or a wrong case away from a term."),
+    Rule("KB506", "glossary-page", E, "The glossary page is missing, or lacks its `<!-- kb:glossary -->` marker."),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _ALL}

@@ -20,6 +20,7 @@ _BLOCK_TAGS = frozenset({
     "header", "hr", "iframe", "main", "nav", "noscript", "object", "ol", "p", "pre", "script", "section",
     "style", "table", "ul", "video",
 })
+GLOSSARY_MARKER = "<!-- kb:glossary -->"
 _FENCE_OPEN = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 _CONTAINER = re.compile(r"^(\s*)(?:!!!|\?\?\?\+?|===[+!]?)\s")
 _LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])(?:\s+|$)")
@@ -37,6 +38,8 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _CODE_SPAN = re.compile(r"(?<!\\)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _AUTOLINK = re.compile(r"<((?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}):[^\s<>]*)>|<([^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)>")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\])]+|\bwww\.[^\s<>\])]+")
+_INLINE_ATTRS = re.compile(r"\{:?[ \t]*[#.][^}\n]*\}")
 
 
 # NamedTuples rather than dataclasses: tens of thousands are rebuilt from the cache on every run.
@@ -71,6 +74,11 @@ class PageScan:
     tags: list[Tag] = field(default_factory=list)  # raw HTML start tags
     footnotes: list[str] = field(default_factory=list)  # ids the footnotes extension will add
     unused_definitions: list[tuple[str, int]] = field(default_factory=list)
+    terms: dict[str, int] = field(default_factory=dict)  # glossary term id -> line of its first mention
+    glossary_markers: int = 0  # how many <!-- kb:glossary --> markers the page holds
+    # The readable text (no code, markup, URLs or link targets), offsets kept; not cached.
+    prose: str = field(default="", repr=False, compare=False)
+    first_line: int = field(default=1, repr=False, compare=False)
 
 
 class _Positions:
@@ -169,6 +177,7 @@ def scan_markdown(body: str, first_line: int) -> PageScan:
         html_lines.append(html)
 
     _inline(result, "\n".join(md_lines), "\n".join(html_lines), first_line, definitions)
+    result.glossary_markers = sum(1 for line in html_lines + md_lines if GLOSSARY_MARKER in line)
     return result
 
 
@@ -250,7 +259,12 @@ def _inline(result: PageScan, md: str, html: str, first_line: int,
                 elif name == "id" or (name == "name" and m.group(2).lower() == "a"):
                     result.ids.append((value, line))
     used: set[str] = set()
-    _markdown_links(md, positions, definitions, used, result)
+    blank: list[tuple[int, int]] = [(m.start(), m.end()) for m in _TAG.finditer(md)]
+    blank += [(m.start(), m.end()) for m in _BARE_URL.finditer(md)]
+    blank += [(m.start(), m.end()) for m in _FOOTNOTE_REF.finditer(md)]
+    blank += [(m.start(), m.end()) for m in _INLINE_ATTRS.finditer(md)]
+    _markdown_links(md, positions, definitions, used, result, blank)
+    result.prose, result.first_line = _blank_spans(md, blank), first_line
     for m in _FOOTNOTE_REF.finditer(md):
         result.footnotes.append(f"fnref:{m.group(1)}")
     for label, (target, line, column) in definitions.items():
@@ -316,8 +330,19 @@ def _destination(text: str, start: int) -> tuple[str, int, int] | None:
     return dest, dest_at, close + 1
 
 
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
 def _markdown_links(md: str, positions: _Positions, definitions: dict[str, tuple[str, int, int]],
-                    used: set[str], result: PageScan) -> None:
+                    used: set[str], result: PageScan, blank: list[tuple[int, int]]) -> None:
     i = md.find("[")
     while i != -1:
         if (i > 0 and md[i - 1] == "\\") or md.startswith("[^", i):
@@ -335,9 +360,13 @@ def _markdown_links(md: str, positions: _Positions, definitions: dict[str, tuple
                 dest, dest_at, _ = parsed
                 kind = "image" if image else "link"
                 result.links.append(Link(kind, dest, *positions.at(dest_at if dest else close + 1)))
+                blank.append((close + 1, parsed[2]))
+                if image:  # alt text is not read as prose
+                    blank.append((i - 1, close + 1))
         elif after == "[":
             end = md.find("]", close + 2)
             if end != -1:
+                blank.append((close + 1, end + 1))
                 label = md[close + 2: end] or md[i + 1: close]
                 used.add(" ".join(label.lower().split()))
         else:

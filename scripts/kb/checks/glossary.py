@@ -1,0 +1,141 @@
+"""Glossary checks: duplicate names, dangling references, unknown topics, unused terms, near misses."""
+
+from __future__ import annotations
+
+import bisect
+import posixpath
+import re
+
+from ..findings import Finding
+from ..glossary import Glossary, Term
+from ..rules import rule
+from ..scan import PageScan
+from ..suggest import did_you_mean
+from ..tags import Tag
+from ..terms import NearMiss, TermMatcher
+
+
+def normalise_name(name: str) -> str:
+    """Names that differ only in case, hyphens or a plural s are the same name."""
+    text = " ".join(re.sub(r"[-\s]+", " ", name.casefold()).split())
+    return text[:-1] if text.endswith("s") and len(text) > 3 else text
+
+
+def _line_of(term: Term, key: str, index: int | None = None) -> tuple[int, int]:
+    return term.where.position((key,) if index is None else (key, index))
+
+
+def check_glossary(glossary: Glossary, pages: set[str], tags: dict[str, Tag] | None, tags_rel: str) -> list[Finding]:
+    findings: list[Finding] = []
+    claimed: dict[str, tuple[Term, str]] = {}
+    for term in glossary.terms.values():
+        own: set[str] = set()
+        for key, index, name in _named_fields(term):
+            norm = normalise_name(name)
+            if norm in own:
+                continue
+            own.add(norm)
+            if norm in claimed:
+                other, other_name = claimed[norm]
+                line, column = _line_of(term, key, index)
+                findings.append(rule("KB502").finding(
+                    term.rel_path, line, column,
+                    f"`{name}` in {term.rel_path} is the same name as `{other_name}` in {other.rel_path}.",
+                    "Keep one term and list the other spelling in its `aliases`, or merge the two files.",
+                ))
+            else:
+                claimed[norm] = (term, name)
+        for index, target in enumerate(term.see_also):
+            if target not in glossary.terms or target == term.id:
+                line, column = _line_of(term, "see_also", index)
+                what = "itself" if target == term.id else f"`{target}`, which is not a term in {glossary.rel_dir}/"
+                findings.append(rule("KB503").finding(
+                    term.rel_path, line, column, f"`see_also` in {term.rel_path} refers to {what}.",
+                    did_you_mean(target, [t for t in glossary.terms if t != term.id])
+                    or "Use the id (file name without .yml) of another term.",
+                ))
+        if term.page:
+            path = term.page.split("#", 1)[0]
+            if path not in pages:
+                line, column = _line_of(term, "page")
+                findings.append(rule("KB503").finding(
+                    term.rel_path, line, column,
+                    f"`page` in {term.rel_path} is `{term.page}`, which is not a page under docs/.",
+                    did_you_mean(path, pages, cutoff=50) or "Give the path relative to docs/, such as `rag/index.md`.",
+                ))
+        if tags is not None:
+            for index, topic in enumerate(term.topics):
+                if topic not in tags:
+                    line, column = _line_of(term, "topics", index)
+                    findings.append(rule("KB208").finding(
+                        term.rel_path, line, column,
+                        f"The topic `{topic}` in {term.rel_path} is not defined in {tags_rel}.",
+                        did_you_mean(topic, list(tags)) or f"Use a tag key from {tags_rel}.",
+                    ))
+    return findings
+
+
+def _named_fields(term: Term) -> list[tuple[str, int | None, str]]:
+    fields: list[tuple[str, int | None, str]] = [("term", None, term.term)]
+    if term.abbreviation:
+        fields.append(("abbreviation", None, term.abbreviation))
+    fields += [("aliases", i, alias) for i, alias in enumerate(term.aliases)]
+    return fields
+
+
+def unused_terms(glossary: Glossary, scans: dict[str, PageScan], glossary_page: str) -> list[Finding]:
+    used = {term_id for src, scan in scans.items() if src != glossary_page for term_id in scan.terms}
+    findings = []
+    for term in glossary.terms.values():
+        if term.id not in used:
+            findings.append(rule("KB504").finding(
+                term.rel_path, 1, 1, f"No page mentions `{term.term}` ({term.rel_path}) by any of its names.",
+                f"Mention it where it is explained{f' ({term.page})' if term.page else ''}, or remove the term.",
+            ))
+    return findings
+
+
+def scan_terms(scan: PageScan, matcher: TermMatcher, rel_path: str) -> list[Finding]:
+    """Record the terms a page mentions (into `scan.terms`) and report near-miss spellings."""
+    if not matcher.names or not scan.prose:
+        return []
+    starts: list[int] | None = None
+
+    def at(offset: int) -> tuple[int, int]:
+        nonlocal starts
+        if starts is None:
+            starts = [0]
+            for line in scan.prose.split("\n"):
+                starts.append(starts[-1] + len(line) + 1)
+        index = bisect.bisect_right(starts, offset) - 1
+        return scan.first_line + index, offset - starts[index] + 1
+
+    for mention in matcher.mentions(scan.prose):
+        if mention.term_id not in scan.terms:
+            scan.terms[mention.term_id] = at(mention.start)[0]
+    return [_near_miss_finding(miss, rel_path, *at(miss.start)) for miss in matcher.near_misses(scan.prose)]
+
+
+def _near_miss_finding(miss: NearMiss, rel_path: str, line: int, column: int) -> Finding:
+    expected = " or ".join(f"`{e}`" for e in miss.expected)
+    reason = {"case": "is written in an unusual case", "look-alike": "contains a look-alike character",
+              "typo": "looks like a misspelling"}[miss.kind]
+    return rule("KB505").finding(
+        rel_path, line, column, f"`{miss.surface}` in {rel_path} {reason} of the glossary term {expected}.",
+        f"Write {expected}; if `{miss.surface}` is meant, add it to the `aliases` of the term {miss.term_id}.",
+    )
+
+
+def glossary_page_anchors(glossary: Glossary) -> tuple[str, ...]:
+    letters = {_letter(t.term) for t in glossary.terms.values()}
+    return (*glossary.terms, *(f"letter-{letter.lower()}" for letter in letters))
+
+
+def _letter(text: str) -> str:
+    first = text[:1].upper()
+    return first if first.isalpha() else "0-9"
+
+
+def relative_glossary_link(from_src: str, glossary_page: str, term_id: str) -> str:
+    folder = from_src.rsplit("/", 1)[0] if "/" in from_src else "."
+    return f"{posixpath.relpath(glossary_page, folder)}#{term_id}"

@@ -1,0 +1,138 @@
+"""The glossary: one YAML file per term under glossary_dir, loaded with line numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .findings import Finding
+from .frontmatter import YamlMapping, parse_mapping, to_json_compatible
+from .project import Project
+from .rules import rule
+from .source import read_source
+from .suggest import did_you_mean
+from .terms import Name, TermMatcher
+
+TERM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass
+class Term:
+    id: str
+    rel_path: str
+    data: dict[str, Any]
+    where: YamlMapping = field(repr=False)
+
+    def _text(self, key: str) -> str:
+        value = self.data.get(key)
+        return value.strip() if isinstance(value, str) else ""
+
+    def _list(self, key: str) -> list[str]:
+        value = self.data.get(key)
+        return [v.strip() for v in value if isinstance(v, str) and v.strip()] if isinstance(value, list) else []
+
+    @property
+    def term(self) -> str:
+        return self._text("term") or self.id
+
+    @property
+    def abbreviation(self) -> str:
+        return self._text("abbreviation")
+
+    @property
+    def aliases(self) -> list[str]:
+        return self._list("aliases")
+
+    @property
+    def short(self) -> str:
+        return self._text("short")
+
+    @property
+    def definition(self) -> str:
+        return self._text("definition")
+
+    @property
+    def topics(self) -> list[str]:
+        return self._list("topics")
+
+    @property
+    def see_also(self) -> list[str]:
+        return self._list("see_also")
+
+    @property
+    def page(self) -> str:
+        return self._text("page")
+
+    @property
+    def sources(self) -> list[str]:
+        return self._list("sources")
+
+    @property
+    def names(self) -> list[str]:
+        """Every way of writing the term: the term, its abbreviation, its aliases."""
+        seen: list[str] = []
+        for name in (self.term, self.abbreviation, *self.aliases):
+            if name and name not in seen:
+                seen.append(name)
+        return seen
+
+
+@dataclass
+class Glossary:
+    terms: dict[str, Term]
+    rel_dir: str
+
+    def matcher(self) -> TermMatcher:
+        return TermMatcher(
+            Name(name, term.id, TermMatcher.split(name)) for term in self.terms.values() for name in term.names
+        )
+
+
+def glossary_files(project: Project) -> list[Path]:
+    folder = project.glossary_path
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and not p.name.startswith("."))
+
+
+def load_glossary(project: Project) -> tuple[Glossary, list[Finding]]:
+    """Every term file, each validated against the schema; bad files are reported and skipped."""
+    from .checks.schema import schema_findings
+
+    findings: list[Finding] = []
+    terms: dict[str, Term] = {}
+    for path in glossary_files(project):
+        rel = project.rel(path)
+        source = read_source(path, rel, project.options.max_page_size)
+        findings += source.findings
+        if source.text is None:
+            continue
+        mapping, parse_findings = parse_mapping(source.text, 1, rel, rel)
+        findings += parse_findings
+        if mapping is None:
+            continue
+        term_id = path.stem
+        if not TERM_ID.match(term_id):
+            suggestion = re.sub(r"[^a-z0-9]+", "-", term_id.lower()).strip("-")
+            findings.append(rule("KB501").finding(
+                rel, 1, 1, f"The glossary file name {path.name} is not a valid term id.",
+                f"Rename it to {suggestion}{path.suffix}: ids are lowercase words joined by hyphens.",
+            ))
+        findings += schema_findings("glossary", to_json_compatible(mapping.data), mapping, rel, "",
+                                    _REQUIRED_HINTS)
+        if not mapping.data.get("term") and not mapping.data.get("short"):
+            continue  # nothing usable; the missing fields are already reported
+        terms[term_id] = Term(term_id, rel, mapping.data, mapping)
+    return Glossary(terms, project.rel(project.glossary_path)), findings
+
+
+_REQUIRED_HINTS = {
+    "term": "Add `term: ...` with the term as usually written, for example `term: Retrieval-augmented generation`.",
+    "short": "Add `short: ...` with one plain sentence (at most 200 characters); it becomes the tooltip.",
+}
+
+
+def suggest_term(glossary: Glossary, wrong: str) -> str:
+    return did_you_mean(wrong, list(glossary.terms))
