@@ -12,8 +12,11 @@ from .analysis import affected_by, analyse, restrict
 from .changes import changes_since
 from .findings import Severity
 from .formatters import FORMATTERS
+from .glossary import glossary_files, load_glossary
+from .glossary_render import export_json, export_jsonld
 from .project import ConfigError, Project
 from .rules import RULES
+from .urls import natural_url
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -42,6 +45,20 @@ def _parser() -> argparse.ArgumentParser:
                        help="report only pages changed since the git REF and pages linking to them")
     check.add_argument("--no-cache", action="store_true",
                        help="ignore and do not update the result cache in .kb-cache/")
+    glossary = sub.add_parser("glossary", help="work with the glossary",
+                              description="Glossary tools.", epilog="Example: kb glossary export --format jsonld")
+    glossary_sub = glossary.add_subparsers(dest="glossary_command", required=True, metavar="COMMAND")
+    export = glossary_sub.add_parser(
+        "export", help="write the glossary as JSON or JSON-LD",
+        description="Write every glossary term as JSON, or as JSON-LD (a schema.org DefinedTermSet).",
+        epilog="Examples:\n  kb glossary export --format json > glossary.json\n"
+               "  kb glossary export --format jsonld -o site/glossary.jsonld",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path,
+                        help="path to mkdocs.yml (default: ./mkdocs.yml)")
+    export.add_argument("--format", choices=["json", "jsonld"], default="json", help="output format (default: json)")
+    export.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     sub.add_parser("rules", help="list every rule code with its explanation",
                    description="List every rule code, its default severity and what it means.",
                    epilog="Example: kb rules")
@@ -54,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for r in RULES.values():
             print(f"{r.code}  {r.severity.value:<7}  {r.name}: {r.explanation}")
         return EXIT_OK
+    if args.command == "glossary":
+        return _glossary_export(args)
     try:
         project = Project.from_config_file(args.config_file)
         changes = changes_since(project, args.changed_since) if args.changed_since else None
@@ -68,6 +87,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout.write(FORMATTERS[args.format](findings, checked))
     failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
     return EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK
+
+
+def _glossary_export(args: argparse.Namespace) -> int:
+    try:
+        project = Project.from_config_file(args.config_file)
+    except ConfigError as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    glossary, findings = load_glossary(project)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        sys.stderr.write(FORMATTERS["human"](errors, len(glossary_files(project))))
+        print("kb: fix the glossary errors above before exporting.", file=sys.stderr)
+        return EXIT_FINDINGS
+    if args.format == "json":
+        text = export_json(glossary)
+    else:
+        page_url, _ = natural_url(project.options.glossary_page, project.use_directory_urls)
+        base = project.site_url.rstrip("/") + "/" if project.site_url else ""
+        text = export_jsonld(glossary, base + page_url, project.site_name)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def run() -> None:

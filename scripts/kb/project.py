@@ -54,6 +54,7 @@ class Project:
     config_path: Path
     docs_dir: Path
     site_url: str = ""
+    site_name: str = ""
     use_directory_urls: bool = True
     options: Options = field(default_factory=Options)
     toc_config: dict[str, Any] = field(default_factory=dict)
@@ -109,6 +110,7 @@ class Project:
             config_path=config_path,
             docs_dir=docs_dir,
             site_url=str(data.get("site_url") or ""),
+            site_name=str(data.get("site_name") or ""),
             use_directory_urls=bool(data.get("use_directory_urls", True)),
             options=Options.from_mapping(_plugin_options(data.get("plugins"), "kb"), config_path.name),
             toc_config=_extension_config(data.get("markdown_extensions"), "toc"),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 _WORD = re.compile(r"[^\W_]+")
-_SEPARATOR = re.compile(r"[ \t\n-]+")
+_SEPARATOR = re.compile(r"[ \t\n*_-]+")  # emphasis markers may sit between words
 # Characters people (and OCR) confuse, mapped to one representative; "rn" reads as "m".
 _CONFUSABLE_CHARS = str.maketrans({"I": "l", "1": "l", "|": "l", "0": "O"})
 _CONFUSABLE = re.compile(r"[Il1|0O]|rn")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import posixpath
 import re
 
 from ..findings import Finding
@@ -127,15 +126,15 @@ def _near_miss_finding(miss: NearMiss, rel_path: str, line: int, column: int) ->
 
 
 def glossary_page_anchors(glossary: Glossary) -> tuple[str, ...]:
-    letters = {_letter(t.term) for t in glossary.terms.values()}
-    return (*glossary.terms, *(f"letter-{letter.lower()}" for letter in letters))
+    """The ids the generated glossary page adds: one per term, one per letter, the topic index."""
+    letters = {letter_of(t.term) for t in glossary.terms.values()}
+    return (*glossary.terms, *(letter_anchor(letter) for letter in letters), "by-topic")
 
 
-def _letter(text: str) -> str:
+def letter_of(text: str) -> str:
     first = text[:1].upper()
-    return first if first.isalpha() else "0-9"
+    return first if first.isalpha() and first.isascii() else "#"
 
 
-def relative_glossary_link(from_src: str, glossary_page: str, term_id: str) -> str:
-    folder = from_src.rsplit("/", 1)[0] if "/" in from_src else "."
-    return f"{posixpath.relpath(glossary_page, folder)}#{term_id}"
+def letter_anchor(letter: str) -> str:
+    return f"letter-{letter.lower()}" if letter.isalpha() else "letter-other"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import json
 import logging
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -20,17 +21,23 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
 
 from ..analysis import Analysis, analyse
+from ..annotate import annotate_html
 from ..findings import Severity
-from ..nav import NavItem, NavSection, build_nav, walk_pages
+from ..glossary_render import glossary_markdown, mentioned_on
+from ..nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
 from ..page import Page, load_page
 from ..project import ConfigError, Options, Project
 from ..rewrite import apply_rewrites
+from ..scan import GLOSSARY_MARKER
+from ..terms import TermMatcher
 from ..urls import relative_url
 from .config import CONFIG_SCHEME
 from .redirects import redirect_html
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
+# An extra search field (Material's search indexes every field named in its config).
+SYNONYM_FIELD = "kb_synonyms"
 _LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: logging.INFO}
 _SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -44,6 +51,9 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         self.project: Project | None = None
         self._unlisted_urls: set[str] = set()
         self._loaded: dict[str, Page] = {}
+        self._matcher = TermMatcher([])
+        self._shorts: dict[str, str] = {}
+        self._mentioned_on: dict[str, list[str]] = {}
 
     @property
     def _analysis(self) -> Analysis:
@@ -60,12 +70,15 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             options = Options.from_mapping(dict(self.config), "mkdocs.yml")
         except ConfigError as exc:  # mkdocs has validated types already; this guards future options
             raise SystemExit(str(exc)) from exc
+        if "attr_list" not in config.markdown_extensions:  # the glossary page gives terms ids with {#id}
+            config.markdown_extensions.append("attr_list")
         config_path = Path(config.config_file_path or "mkdocs.yml").resolve()
         self.project = Project(
             root=config_path.parent,
             config_path=config_path,
             docs_dir=Path(config.docs_dir),
             site_url=config.site_url or "",
+            site_name=config.site_name or "",
             use_directory_urls=config.use_directory_urls,
             options=options,
             toc_config=dict(config.mdx_configs.get("toc") or {}),
@@ -76,6 +89,10 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         self.analysis = analysis = analyse(self._project, use_cache=self._project.options.cache)
         self._unlisted_urls = set()
+        self._matcher = analysis.glossary.matcher()
+        self._shorts = {t.id: t.short for t in analysis.glossary.terms.values()}
+        terms_by_page = {src: scan.terms for src, scan in analysis.index.scans.items()}
+        self._mentioned_on = mentioned_on(analysis.glossary, analysis.pages, terms_by_page, in_built_nav)
         for finding in analysis.findings:
             hint = f" {finding.hint}" if finding.hint else ""
             log.log(_LOG_LEVELS[finding.severity],
@@ -149,7 +166,29 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         if ours.unlisted:
             meta["search"] = {**(meta.get("search") or {}), "exclude": True}
         page.meta = meta
-        return apply_rewrites(ours.content, ours.content_line, self._analysis.links.rewrites.get(ours.src, []))
+        markdown = apply_rewrites(ours.content, ours.content_line, self._analysis.links.rewrites.get(ours.src, []))
+        if ours.src == self._project.options.glossary_page and GLOSSARY_MARKER in markdown:
+            generated = glossary_markdown(self._analysis.glossary, ours.src, self._analysis.pages,
+                                          self._mentioned_on, self._analysis.tags)
+            markdown = markdown.replace(GLOSSARY_MARKER, generated, 1)
+        return markdown
+
+    def on_page_content(self, html_text: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        options = self._project.options
+        glossary_page = options.glossary_page
+        wanted = options.tooltips or options.link_first_mention
+        if page.file.src_uri == glossary_page or not self._matcher.names or not wanted:
+            return html_text
+        urls = self._analysis.urls
+        link_for = None
+        if options.link_first_mention and glossary_page in urls and page.file.src_uri in urls:
+            base = relative_url(urls[glossary_page].url, urls[page.file.src_uri].url)
+
+            def link_for(term_id: str) -> str:
+                return f"{base}#{term_id}"
+
+        shorts = self._shorts if options.tooltips else {}
+        return annotate_html(html_text, self._matcher, shorts, link_for)
 
     def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
         ours = self._analysis.pages.get(page.file.src_uri)
@@ -168,12 +207,38 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             return output
         return output.replace("</head>", "\n".join(extra) + "\n</head>", 1)
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
+        self._add_search_synonyms(site)
         if self._project.options.redirects:
             self._write_redirects(site, files_built=self._built_dests(site))
         if self._unlisted_urls:
             _prune_sitemap(site, self._unlisted_urls)
+
+    def _add_search_synonyms(self, site: Path) -> None:
+        """Index every name of the terms a page mentions, so "RAG" finds pages that only spell it out."""
+        index_path = site / "search" / "search_index.json"
+        if not index_path.is_file() or not self._analysis.glossary.terms:
+            return
+        data = json.loads(index_path.read_text(encoding="utf-8"))
+        by_url = {u.url: src for src, u in self._analysis.urls.items()}
+        terms = self._analysis.glossary.terms
+        in_depth: dict[str, set[str]] = {}
+        for term in terms.values():
+            in_depth.setdefault(term.page.split("#", 1)[0], set()).add(term.id)
+        for doc in data.get("docs", []):
+            location = doc.get("location", "")
+            if "#" in location or location not in by_url:
+                continue
+            src = by_url[location]
+            scan = self._analysis.index.scans.get(src)
+            ids = set(scan.terms if scan else ()) | in_depth.get(src, set())
+            names = sorted({name for term_id in ids if term_id in terms for name in terms[term_id].names})
+            if names:
+                doc[SYNONYM_FIELD] = " ".join(names)
+        data.setdefault("config", {}).setdefault("fields", {})[SYNONYM_FIELD] = {"boost": 10}
+        index_path.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
 
     def _built_dests(self, site: Path) -> set[str]:
         return {u.dest for u in self._analysis.urls.values() if (site / u.dest).exists()}
