@@ -140,13 +140,17 @@ class _PageContext:
     tags: dict[str, Tag] | None
     matcher: TermMatcher
 
+    def __post_init__(self) -> None:
+        self.tags_rel = self.project.rel(self.project.tags_path)
+
     def compute(self, src: str, source: SourceText) -> PageResult:
         """Everything about one page that does not depend on other pages."""
         page, page_findings = load_page(self.project, src, source)
-        page_findings += check_front_matter(page, self.tags, self.project.rel(self.project.tags_path))
+        page_findings += check_front_matter(page, self.tags, self.tags_rel)
         scan = scan_markdown(page.content, page.content_line) if page.text is not None else None
         if scan is not None:
             page_findings += scan_terms(scan, self.matcher, page.rel_path)
+            scan.prose = ""  # only needed here; dropping it saves memory and the copy back from workers
         return page, page_findings, scan
 
 

@@ -103,8 +103,9 @@ def load_glossary(project: Project) -> tuple[Glossary, list[Finding]]:
 
     findings: list[Finding] = []
     terms: dict[str, Term] = {}
+    folder = project.rel(project.glossary_path)
     for path in glossary_files(project):
-        rel = project.rel(path)
+        rel = f"{folder}/{path.name}"
         source = read_source(path, rel, project.options.max_page_size)
         findings += source.findings
         if source.text is None:
@@ -125,7 +126,7 @@ def load_glossary(project: Project) -> tuple[Glossary, list[Finding]]:
         if not mapping.data.get("term") and not mapping.data.get("short"):
             continue  # nothing usable; the missing fields are already reported
         terms[term_id] = Term(term_id, rel, mapping.data, mapping)
-    return Glossary(terms, project.rel(project.glossary_path)), findings
+    return Glossary(terms, folder), findings
 
 
 _REQUIRED_HINTS = {

@@ -1,25 +1,33 @@
 """Finding glossary terms in prose: exact mentions, and near misses (typos, look-alikes, wrong case).
 
-Text is split into alphanumeric words; hyphens and spaces between words are interchangeable, so
+Spaces, hyphens, line breaks and emphasis markers between words are interchangeable, so
 "retrieval-augmented generation" and "retrieval augmented generation" are the same name. Names
 with capitals after the first letter or with digits (RAG, LLaMA, GPT-4) are case-sensitive; others
 also match in lower case, with a capital first letter, or in title case. The last word may take a
 plural s or es.
+
+Speed matters (every page is scanned against every name), so the text is normalised once with
+C-level string operations and searched with Aho-Corasick automata (pyahocorasick): one pass finds
+every name, a second pass over a "skeleton" of the text (look-alike characters folded together)
+finds look-alikes. Only typos need Python per candidate, and candidates are few: an unknown word
+next to a word of some longer name, or a capitalised unknown word.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import ahocorasick
 from rapidfuzz.distance import Levenshtein
 
 _WORD = re.compile(r"[^\W_]+")
-_SEPARATOR = re.compile(r"[ \t\n*_-]+")  # emphasis markers may sit between words
-# Characters people (and OCR) confuse, mapped to one representative; "rn" reads as "m".
-_CONFUSABLE_CHARS = str.maketrans({"I": "l", "1": "l", "|": "l", "0": "O"})
-_CONFUSABLE = re.compile(r"[Il1|0O]|rn")
+_SEPARATORS = str.maketrans({c: " " for c in "\t\n*_-"})
+_SPACES = re.compile(r" {2,}")
+# Characters people (and OCR) confuse, mapped to one representative without changing lengths.
+_CONFUSABLE = str.maketrans({"I": "l", "1": "l", "|": "l", "0": "O"})
 MIN_TYPO_LENGTH = 5
 
 
@@ -28,7 +36,7 @@ def is_case_sensitive(word: str) -> bool:
 
 
 def _skeleton(text: str) -> str:
-    return text.replace("rn", "m").translate(_CONFUSABLE_CHARS)
+    return text.translate(_CONFUSABLE)
 
 
 @dataclass(frozen=True)
@@ -36,10 +44,10 @@ class Name:
     text: str  # as the glossary writes it
     term_id: str
     words: tuple[str, ...]  # as written, split into words
+    folded: tuple[str, ...] = ()
 
-    @property
-    def folded(self) -> tuple[str, ...]:
-        return tuple(w.casefold() for w in self.words)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "folded", tuple(w.casefold() for w in self.words))
 
 
 @dataclass(frozen=True)
@@ -73,124 +81,259 @@ def _word_ok(surface: str, defined: str, last: bool) -> bool:
     return surface in (lower, lower[:1].upper() + lower[1:], defined[:1].upper() + defined[1:])
 
 
+def _common_prefix_length(a: str, b: str) -> int:
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return i
+
+
+class _Normalised:
+    """Text with every separator run turned into one space, and the way back to original offsets."""
+
+    def __init__(self, text: str) -> None:
+        translated = text.translate(_SEPARATORS)
+        self.text = _SPACES.sub(" ", translated)
+        # Where runs of spaces were collapsed: (offset in normalised text, characters removed so far).
+        self._shifts: list[tuple[int, int]] = []
+        removed = 0
+        for run in _SPACES.finditer(translated):
+            removed += len(run.group()) - 1
+            self._shifts.append((run.start() - (removed - (len(run.group()) - 1)) + 1, removed))
+        self._keys = [k for k, _ in self._shifts]
+
+    def original(self, offset: int) -> int:
+        index = bisect.bisect_right(self._keys, offset) - 1
+        return offset + (self._shifts[index][1] if index >= 0 else 0)
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """text[start:end] is not part of a longer word."""
+    return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+
+
 class TermMatcher:
     def __init__(self, names: Iterable[Name]) -> None:
         self.names = [n for n in names if n.words]
-        self.by_first: dict[str, list[Name]] = {}
         self.by_folded: dict[tuple[str, ...], list[Name]] = {}
         self.by_skeleton: dict[str, list[Name]] = {}
-        self.wildcards: dict[tuple[str, ...], list[tuple[int, Name]]] = {}
+        # (name words with one replaced by "*", first letter of that word) -> names. Typos seldom
+        # touch the first letter, so this narrows a typo search to a handful of names.
+        self.wildcards: dict[tuple[tuple[str, ...], str], list[Name]] = {}
         self.name_words: set[str] = set()
+        self._names = ahocorasick.Automaton()
+        self._skeletons = ahocorasick.Automaton()
         for name in self.names:
-            self.by_first.setdefault(name.folded[0], []).append(name)
-            self.by_folded.setdefault(name.folded, []).append(name)
-            self.by_skeleton.setdefault(_skeleton(" ".join(name.words)), []).append(name)
-            self.name_words.update(name.folded)
-            for i in range(len(name.words)):
-                key = (*name.folded[:i], "*", *name.folded[i + 1:])
-                self.wildcards.setdefault(key, []).append((i, name))
-        for group in self.by_first.values():
-            group.sort(key=lambda n: -len(n.words))  # longest name first
-        self.max_words = max((len(n.words) for n in self.names), default=0)
+            folded = name.folded
+            self.by_folded.setdefault(folded, []).append(name)
+            skeleton = _skeleton(" ".join(name.words))
+            self.by_skeleton.setdefault(skeleton, []).append(name)
+            self._skeletons.add_word(skeleton, skeleton)
+            self.name_words.update(folded)
+            key = " ".join(folded)
+            for form in (key, key + "s", key + "es"):  # plural forms, so matching needs no guessing
+                self._names.add_word(form, form)
+            for i, word in enumerate(name.words):
+                # Typos are sought in ordinary words only: an acronym one edit away is another acronym.
+                if len(word) >= MIN_TYPO_LENGTH and not is_case_sensitive(word):
+                    pattern = (*folded[:i], "*", *folded[i + 1:])
+                    self.wildcards.setdefault((pattern, folded[i][0]), []).append(name)
+        if self.names:
+            self._names.make_automaton()
+            self._skeletons.make_automaton()
+        # Words that sit just left or right of a typo-prone word in some name, by that word's first
+        # letter: an unknown word with neither neighbour cannot be part of a misspelt name.
+        self._left_of: dict[str, set[str]] = {}
+        self._right_of: dict[str, set[str]] = {}
+        for pattern, letter in self.wildcards:
+            star = pattern.index("*")
+            if star > 0:
+                self._left_of.setdefault(letter, set()).add(pattern[star - 1])
+            if star < len(pattern) - 1:
+                self._right_of.setdefault(letter, set()).add(pattern[star + 1])
+        # (first letter, length) of words that could be a misspelling of some name word.
+        self._typo_shapes = {
+            (defined[0], length)
+            for (pattern, _), named in self.wildcards.items() for name in named
+            for defined in [name.folded[pattern.index("*")]]
+            for length in range(len(defined) - 2, len(defined) + 3)
+        }
 
     @staticmethod
     def split(name: str) -> tuple[str, ...]:
         return tuple(_WORD.findall(name))
 
-    def _words(self, text: str) -> list[tuple[int, int, str]]:
-        return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    def mentions(self, text: str) -> list[Mention]:
+        return self.scan(text, near_misses=False)[0]
 
-    def _ngram(self, text: str, words: list[tuple[int, int, str]], i: int, n: int) -> list[str] | None:
-        """The n words from i, or None when something other than spaces or hyphens separates them."""
-        if i + n > len(words):
-            return None
-        for k in range(i, i + n - 1):
-            if not _SEPARATOR.fullmatch(text, words[k][1], words[k + 1][0]):
-                return None
-        return [w for _, _, w in words[i: i + n]]
-
-    def _match_at(self, text: str, words: list[tuple[int, int, str]], i: int) -> Name | None:
-        first = words[i][2].casefold()
-        candidates = self.by_first.get(first) or self.by_first.get(first.rstrip("s")) or ()
-        for name in candidates:
-            gram = self._ngram(text, words, i, len(name.words))
-            last = len(name.words) - 1
-            if gram and all(_word_ok(g, d, k == last) for k, (g, d) in enumerate(zip(gram, name.words, strict=True))):
-                return name
-        return None
-
-    def mentions(self, text: str) -> Iterator[Mention]:
-        words = self._words(text)
-        i = 0
-        while i < len(words):
-            name = self._match_at(text, words, i)
-            if name is None:
-                i += 1
+    def scan(self, text: str, near_misses: bool = True) -> tuple[list[Mention], list[NearMiss]]:
+        """Exact mentions, and near misses unless `near_misses` is false, in text order."""
+        mentions: list[Mention] = []
+        misses: list[NearMiss] = []
+        if not self.names:
+            return mentions, misses
+        norm = _Normalised(text)
+        lowered = norm.text.lower()
+        if len(lowered) != len(norm.text):  # a rare character whose lower case is longer
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in norm.text)
+        found: list[tuple[int, int]] = []
+        for end, _ in self._names.iter_long(lowered):
+            start = end + 1 - len(_)
+            if not _bounded(lowered, start, end + 1):
                 continue
-            end = i + len(name.words) - 1
-            yield Mention(words[i][0], words[end][1], name.term_id, name.text)
-            i = end + 1
-
-    def near_misses(self, text: str) -> Iterator[NearMiss]:
-        words = self._words(text)
-        i = 0
-        while i < len(words):
-            name = self._match_at(text, words, i)
+            o_start, o_end = norm.original(start), norm.original(end) + 1
+            words = _WORD.findall(text[o_start:o_end])
+            name = self._verify(words)
             if name is not None:
-                i += len(name.words)
-                continue
-            miss = self._near_miss_at(text, words, i)
-            if miss is not None:
-                yield miss
-                i += len(self.split(miss.surface))
-            else:
-                i += 1
+                mentions.append(Mention(o_start, o_end, name.term_id, name.text))
+            elif near_misses and any(w != w.lower() for w in words):
+                spellings = self._spellings(words)
+                misses.append(NearMiss(o_start, o_end, text[o_start:o_end], spellings[0].term_id,
+                                       tuple(s.text for s in spellings), "case"))
+            found.append((start, end + 1))
+        if near_misses:
+            misses += self._look_alikes(text, norm, found)
+            reported = [(m.start, m.end) for m in misses]
+            misses += [t for t in self._typos(text, norm, lowered, found)
+                       if not any(t.start < end and start < t.end for start, end in reported)]
+            misses.sort(key=lambda m: m.start)
+        return mentions, misses
 
-    def _near_miss_at(self, text: str, words: list[tuple[int, int, str]], i: int) -> NearMiss | None:
-        for n in range(min(self.max_words, len(words) - i), 0, -1):
-            gram = self._ngram(text, words, i, n)
-            if not gram:
-                continue
-            start, end = words[i][0], words[i + n - 1][1]
-            surface = text[start:end]
-            folded = tuple(g.casefold() for g in gram)
-            same_letters = self.by_folded.get(folded)
-            if same_letters and any(c.isupper() for c in surface):
-                return NearMiss(start, end, surface, same_letters[0].term_id,
-                                tuple(n.text for n in same_letters), "case")
-            joined = " ".join(gram)
-            if _CONFUSABLE.search(joined):
-                alike = [nm for nm in self.by_skeleton.get(_skeleton(joined), ()) if len(nm.words) == n]
-                if alike:
-                    return NearMiss(start, end, surface, alike[0].term_id, tuple(a.text for a in alike), "look-alike")
-            typo = self._typo(gram, folded)
-            if typo is not None:
-                return NearMiss(start, end, surface, typo.term_id, (typo.text,), "typo")
-        return None
+    def _spellings(self, words: list[str]) -> list[Name]:
+        folded = tuple(w.casefold() for w in words)
+        found = list(self.by_folded.get(folded, []))
+        if folded[-1].endswith("s"):
+            found += self.by_folded.get((*folded[:-1], folded[-1][:-1]), [])
+        if folded[-1].endswith("es"):
+            found += self.by_folded.get((*folded[:-1], folded[-1][:-2]), [])
+        return found
 
-    def _typo(self, gram: list[str], folded: tuple[str, ...]) -> Name | None:
-        for k, word in enumerate(gram):
-            if len(word) < MIN_TYPO_LENGTH or folded[k] in self.name_words:
-                continue
-            if len(gram) == 1 and not any(c.isupper() for c in word):
-                continue  # lone lowercase words are ordinary vocabulary far more often than typos
-            key = (*folded[:k], "*", *folded[k + 1:])
-            for position, name in self.wildcards.get(key, ()):
-                if position != k:
-                    continue
-                defined = name.folded[k]
-                limit = 1 if len(defined) < 9 else 2
-                if Levenshtein.distance(folded[k], defined, score_cutoff=limit) > limit:
-                    continue
-                prefix = len(_common_prefix(folded[k], defined))
-                if prefix >= len(defined) - 3:
-                    continue  # only the ending differs: an inflection (tokenized/tokenizer), not a typo
+    def _verify(self, words: list[str]) -> Name | None:
+        last = len(words) - 1
+        for name in self._spellings(words):
+            if len(name.words) == len(words) and all(
+                    _word_ok(w, d, k == last) for k, (w, d) in enumerate(zip(words, name.words, strict=True))):
                 return name
         return None
 
+    def _look_alikes(self, text: str, norm: _Normalised, found: list[tuple[int, int]]) -> list[NearMiss]:
+        skeleton = _skeleton(norm.text)
+        taken = set(found)
+        misses = []
+        for end, key in self._skeletons.iter_long(skeleton):
+            start = end + 1 - len(key)
+            if (start, end + 1) in taken or not _bounded(skeleton, start, end + 1):
+                continue
+            o_start, o_end = norm.original(start), norm.original(end) + 1
+            surface = text[o_start:o_end]
+            alike = self.by_skeleton[key]
+            if surface not in {a.text for a in alike}:
+                misses.append(NearMiss(o_start, o_end, surface, alike[0].term_id, tuple(a.text for a in alike),
+                                       "look-alike"))
+        return misses
 
-def _common_prefix(a: str, b: str) -> str:
-    i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
-        i += 1
-    return a[:i]
+    def _typos(self, text: str, norm: _Normalised, lowered: str, found: list[tuple[int, int]]) -> list[NearMiss]:
+        """Typos in one word of a longer name whose other words are spelt right ("Genereative AI"),
+        and capitalised words one or two edits from a one-word name ("Transfomer")."""
+        # Distinct unknown words whose first letter and length fit some name word: usually a few.
+        suspects = {w for w in set(_WORD.findall(lowered)) - self.name_words
+                    if len(w) >= MIN_TYPO_LENGTH and (w[0], len(w)) in self._typo_shapes}
+        misses: list[NearMiss] = []
+        seen: set[tuple[int, int]] = set(found)
+        for word in sorted(suspects):
+            position = lowered.find(word)
+            while position != -1:
+                end = position + len(word)
+                if _bounded(lowered, position, end):
+                    miss = self._typo_around(text, norm, lowered, position, end, seen)
+                    if miss is not None:
+                        misses.append(miss)
+                position = lowered.find(word, end)
+        return misses
+
+    def _beside_name_word(self, text: str, start: int, end: int, letter: str) -> bool:
+        before, after = _word_before(text, start), _word_after(text, end)
+        lefts, rights = self._left_of.get(letter, ()), self._right_of.get(letter, ())
+        return before.lstrip("(\"'[") in lefts or after.rstrip(".,;:!?)\"']") in rights
+
+    def _typo_around(self, text: str, norm: _Normalised, lowered: str, w_start: int, w_end: int,
+                     seen: set[tuple[int, int]]) -> NearMiss | None:
+        """Try every window of words around the candidate word that could be a misspelt name."""
+        word = lowered[w_start:w_end]
+        capitalised = norm.text[w_start:w_end] != word
+        if not capitalised and not self._beside_name_word(lowered, w_start, w_end, word[0]):
+            return None  # lone lowercase words are ordinary vocabulary far more often than typos
+        left, right = _neighbours(lowered, w_start, w_end)
+        # Only words of some name can stand beside the misspelt one, so stop at the first that is not.
+        known_left = 0
+        while known_left < len(left) and lowered[slice(*left[-1 - known_left])] in self.name_words:
+            known_left += 1
+        known_right = 0
+        while known_right < len(right) and lowered[slice(*right[known_right])] in self.name_words:
+            known_right += 1
+        for before in range(known_left, -1, -1):
+            for after in range(min(known_right, 3 - before), -1, -1):  # windows of up to four words
+                if before == after == 0 and not capitalised:
+                    continue
+                window = [*left[len(left) - before:], (w_start, w_end), *right[:after]]
+                context = tuple(lowered[a:b] if (a, b) != (w_start, w_end) else "*" for a, b in window)
+                for name in self.wildcards.get((context, word[0]), ()):
+                    defined = name.folded[before]
+                    limit = 1 if len(defined) < 9 else 2
+                    if abs(len(defined) - len(word)) > limit or word == defined:
+                        continue
+                    if Levenshtein.distance(word, defined, score_cutoff=limit) > limit:
+                        continue
+                    if _common_prefix_length(word, defined) >= len(defined) - 3:
+                        continue  # only the ending differs: an inflection (tokenized/tokenizer), not a typo
+                    start, end = window[0][0], window[-1][1]
+                    if (start, end) in seen:
+                        return None
+                    seen.add((start, end))
+                    o_start, o_end = norm.original(start), norm.original(end - 1) + 1
+                    return NearMiss(o_start, o_end, text[o_start:o_end], name.term_id, (name.text,), "typo")
+        return None
+
+
+def _word_before(text: str, start: int) -> str:
+    if start < 2 or text[start - 1] != " ":
+        return ""
+    return text[text.rfind(" ", 0, start - 1) + 1: start - 1]
+
+
+def _word_after(text: str, end: int) -> str:
+    if end >= len(text) - 1 or text[end] != " ":
+        return ""
+    stop = text.find(" ", end + 1)
+    return text[end + 1: stop if stop != -1 else len(text)]
+
+
+def _neighbours(text: str, start: int, end: int, most: int = 3) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Up to `most` words on each side that only single spaces separate from the word at start:end;
+    punctuation ends the run (the outermost word may carry it, as in "(Generative AI)")."""
+    left: list[tuple[int, int]] = []
+    position = start
+    while len(left) < most and position >= 2 and text[position - 1] == " ":
+        word_start = text.rfind(" ", 0, position - 1) + 1
+        token = text[word_start: position - 1]
+        core = token.lstrip("(\"'[")
+        if not core.isalnum():
+            break
+        left.insert(0, (position - 1 - len(core), position - 1))
+        if core != token:
+            break
+        position = word_start
+    right: list[tuple[int, int]] = []
+    position = end
+    while len(right) < most and position < len(text) - 1 and text[position] == " ":
+        stop = text.find(" ", position + 1)
+        stop = len(text) if stop == -1 else stop
+        token = text[position + 1: stop]
+        core = token.rstrip(".,;:!?)\"']")
+        if not core.isalnum():
+            break
+        right.append((position + 1, position + 1 + len(core)))
+        if core != token:
+            break
+        position = stop
+    return left, right

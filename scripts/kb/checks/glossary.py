@@ -109,10 +109,11 @@ def scan_terms(scan: PageScan, matcher: TermMatcher, rel_path: str) -> list[Find
         index = bisect.bisect_right(starts, offset) - 1
         return scan.first_line + index, offset - starts[index] + 1
 
-    for mention in matcher.mentions(scan.prose):
+    mentions, misses = matcher.scan(scan.prose)
+    for mention in mentions:
         if mention.term_id not in scan.terms:
             scan.terms[mention.term_id] = at(mention.start)[0]
-    return [_near_miss_finding(miss, rel_path, *at(miss.start)) for miss in matcher.near_misses(scan.prose)]
+    return [_near_miss_finding(miss, rel_path, *at(miss.start)) for miss in misses]
 
 
 def _near_miss_finding(miss: NearMiss, rel_path: str, line: int, column: int) -> Finding:
