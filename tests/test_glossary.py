@@ -118,3 +118,15 @@ def test_export_json_and_jsonld(fixture: Path, tmp_path: Path, capsys: pytest.Ca
     rag = next(t for t in ld["hasDefinedTerm"] if t["termCode"] == "rag")
     assert rag["@id"] == "https://kb.example.org/glossary/#rag" and rag["alternateName"] == ["RAG"]
     assert main(["glossary", "export", "-f", str(fixture / "mkdocs.yml")]) == 1  # refuses a broken glossary
+
+
+def test_encoding_problems_in_term_files(tmp_path: Path) -> None:
+    root = tmp_path / "enc"
+    (root / "docs").mkdir(parents=True)
+    (root / "glossary").mkdir()
+    (root / "mkdocs.yml").write_text("site_name: t\n", encoding="utf-8")
+    (root / "glossary" / "latin.yml").write_bytes(b"term: Caf\xe9\nshort: Coffee.\n")
+    (root / "glossary" / "moji.yml").write_text("term: Dash\nshort: A dash â€” broken.\n", encoding="utf-8")
+    found = {(f.code, f.path, f.line) for f in analyse(Project.from_config_file(root / "mkdocs.yml")).findings}
+    assert ("KB101", "glossary/latin.yml", 1) in found
+    assert ("KB102", "glossary/moji.yml", 2) in found

@@ -41,6 +41,7 @@ class Analysis:
     links: LinkReport
     index: LinkIndex
     findings: list[Finding]
+    files_checked: int = 0  # pages and glossary files
 
 
 def affected_by(analysis: Analysis, changes: ChangeSet) -> set[str] | None:
@@ -71,7 +72,8 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
     glossary, glossary_findings = load_glossary(project)
     findings += glossary_findings
     # Per-page results include glossary mentions, so any glossary edit starts a cold run.
-    glossary_bytes = [p.read_bytes() for p in glossary_files(project)]
+    term_files = glossary_files(project)
+    glossary_bytes = [p.read_bytes() for p in term_files]
     cache = PageCache(project, fingerprint(project, tags_bytes, *glossary_bytes)) if use_cache else None
 
     results: dict[str, PageResult] = {}
@@ -114,7 +116,8 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
     links = check_links(index)
     in_nav = set(iter_nav_sources(project.nav)) if project.nav else {s for s, p in pages.items() if in_built_nav(p)}
     findings += links.findings + orphan_findings(index, links.inbound, in_nav)
-    return Analysis(project, pages, urls, tags, glossary, links, index, sort_findings(findings))
+    return Analysis(project, pages, urls, tags, glossary, links, index, sort_findings(findings),
+                    len(pages) + len(term_files))
 
 
 def _glossary_page_findings(project: Project, glossary: Glossary, scans: dict[str, PageScan]) -> list[Finding]:

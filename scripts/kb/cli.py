@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                      renamed=changes.renamed if changes else None)
     sources = affected_by(result, changes) if changes is not None else None
     findings = restrict(result, sources)
-    checked = len(result.pages) if sources is None else len(sources)
+    checked = result.files_checked if sources is None else len(sources)
     sys.stdout.write(FORMATTERS[args.format](findings, checked))
     failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
     return EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK
