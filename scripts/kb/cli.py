@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from .glossary import glossary_files, load_glossary
 from .glossary_render import export_json, export_jsonld
 from .project import ConfigError, Project
 from .rules import RULES
+from .scaffold import plan_new_page, write_new_page
 from .urls import natural_url
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -25,7 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kb",
         description="Validate and publish the GenAI knowledge base.",
-        epilog="Example: kb check --format github",
+        epilog="Examples:\n  kb check\n  kb new llms/quantization.md --title Quantization\n  kb serve\n"
+               "Run `kb COMMAND --help` for each command's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = sub.add_parser(
@@ -59,6 +63,29 @@ def _parser() -> argparse.ArgumentParser:
                         help="path to mkdocs.yml (default: ./mkdocs.yml)")
     export.add_argument("--format", choices=["json", "jsonld"], default="json", help="output format (default: json)")
     export.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+    new = sub.add_parser(
+        "new", help="create a page with valid front-matter",
+        description="Create a page under docs/ with front-matter that kb check accepts, positioned after the "
+                    "other pages of its folder. Never overwrites an existing file.",
+        epilog="Examples:\n  kb new llms/quantization.md --title Quantization\n"
+               "  kb new quantization --section llms --title Quantization --tag efficiency",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    new.add_argument("path", help="page path under docs/, for example llms/quantization.md")
+    new.add_argument("--title", required=True, help="the page title")
+    new.add_argument("--section", help="folder under docs/ to put the page in (created with an index.md if new)")
+    new.add_argument("--description", help="one sentence for the description (default: a placeholder)")
+    new.add_argument("--tag", action="append", dest="tags", help="a tag key from docs/tags.yml (repeatable; "
+                     "default: the tags of the section's index.md)")
+    new.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path, help="path to mkdocs.yml")
+    serve = sub.add_parser(
+        "serve", help="live preview, drafts included",
+        description="Start MkDocs' live-reloading preview server; draft pages are shown.",
+        epilog="Example: kb serve -a 127.0.0.1:8001",
+    )
+    serve.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path, help="path to mkdocs.yml")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000",
+                       help="address to serve on (default: 127.0.0.1:8000)")
     sub.add_parser("rules", help="list every rule code with its explanation",
                    description="List every rule code, its default severity and what it means.",
                    epilog="Example: kb rules")
@@ -73,6 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "glossary":
         return _glossary_export(args)
+    if args.command == "new":
+        return _new_page(args)
+    if args.command == "serve":
+        command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(args.config_file), "-a", args.dev_addr]
+        return subprocess.call(command)
     try:
         project = Project.from_config_file(args.config_file)
         changes = changes_since(project, args.changed_since) if args.changed_since else None
@@ -87,6 +119,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout.write(FORMATTERS[args.format](findings, checked))
     failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
     return EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK
+
+
+def _new_page(args: argparse.Namespace) -> int:
+    try:
+        project = Project.from_config_file(args.config_file)
+        plan = plan_new_page(project, args.path, args.title, args.section, args.description, args.tags)
+        write_new_page(plan)
+    except (ConfigError, FileExistsError) as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if plan.created_index is not None:
+        print(f"Created {project.rel(plan.created_index)} for the new section.")
+    print(f"Created {project.rel(plan.path)}. Write the content, then run `kb check`.")
+    return EXIT_OK
 
 
 def _glossary_export(args: argparse.Namespace) -> int:
@@ -116,3 +162,5 @@ def _glossary_export(args: argparse.Namespace) -> int:
 
 def run() -> None:
     sys.exit(main())
+if __name__ == "__main__":
+    run()
