@@ -4,8 +4,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Mermaid is served from the site itself (no CDN), fetched from the npm registry at a pinned version.
+MERMAID_VERSION := 11.6.0
+MERMAID_JS := .cache/assets/mermaid-$(MERMAID_VERSION).min.js
 
-.PHONY: site test serve check lint clean
+.PHONY: site test serve check lint clean assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,20 +18,28 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+$(MERMAID_JS):
+	mkdir -p .cache/assets
+	cd .cache/assets && npm pack --silent mermaid@$(MERMAID_VERSION) > /dev/null \
+		&& tar -xzf mermaid-$(MERMAID_VERSION).tgz package/dist/mermaid.min.js \
+		&& mv package/dist/mermaid.min.js $(notdir $(MERMAID_JS)) && rm -rf package mermaid-$(MERMAID_VERSION).tgz
+
+assets: $(MERMAID_JS)
+
 check: $(STAMP)
 	$(BIN)/kb check --strict
 
-site: check
+site: check assets
 	$(BIN)/mkdocs build --strict
 
-serve: $(STAMP)
-	$(BIN)/mkdocs serve
+serve: $(STAMP) assets
+	$(BIN)/kb serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests
 	$(BIN)/mypy
 
-test: $(STAMP)
+test: $(STAMP) assets
 	$(BIN)/python -m pytest
 
 clean:

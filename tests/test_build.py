@@ -90,3 +90,39 @@ def test_undecodable_page_does_not_crash_a_build(tmp_path: Path, caplog: pytest.
     site = build_site(root)
     assert (site / "latin/index.html").is_file()
     assert any("KB101" in r.getMessage() for r in caplog.records)
+
+
+MERMAID_SITE = """\
+site_name: Mermaid
+theme:
+  name: material
+  font: false
+plugins:
+  - kb:
+      mermaid_js: vendor/mermaid.js
+markdown_extensions:
+  - pymdownx.superfences:
+      custom_fences:
+        - name: mermaid
+          class: mermaid
+          format: !!python/name:pymdownx.superfences.fence_code_format
+"""
+
+
+def test_mermaid_is_served_from_the_site(tmp_path: Path) -> None:
+    diagram = page(body="# Flow\n\n```mermaid\nflowchart LR\n  A --> B\n```\n")
+    root = write_site(tmp_path, {"docs/index.md": page(), "docs/guide/flow.md": diagram,
+                                 "vendor/mermaid.js": "window.mermaid = {};\n"}, MERMAID_SITE)
+    site = build_site(root, strict=True)
+    flow = (site / "guide/flow/index.html").read_text(encoding="utf-8")
+    assert '<script src="../../assets/javascripts/mermaid.min.js"></script>' in flow
+    assert (site / "assets/javascripts/mermaid.min.js").read_text(encoding="utf-8") == "window.mermaid = {};\n"
+    assert "mermaid.min.js" not in (site / "index.html").read_text(encoding="utf-8")  # only where needed
+
+
+def test_missing_local_mermaid_fails_a_strict_build(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    diagram = page(body="# Flow\n\n```mermaid\nflowchart LR\n  A --> B\n```\n")
+    root = write_site(tmp_path, {"docs/index.md": diagram}, MERMAID_SITE)
+    with pytest.raises(Abort):
+        build_site(root, strict=True)
+    assert any("no local copy of Mermaid" in r.getMessage() for r in caplog.records)

@@ -29,6 +29,8 @@ class Options:
     glossary_page: str = "glossary.md"  # relative to docs_dir; holds the <!-- kb:glossary --> marker
     tooltips: bool = True  # wrap terms and abbreviations in <abbr title="short definition">
     link_first_mention: bool = True  # link a term's first mention on a page to its glossary entry
+    # Mermaid served from the site itself; relative to mkdocs.yml. Empty: the newest one `make assets` fetched.
+    mermaid_js: str = ""
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], where: str) -> Options:
@@ -81,6 +83,14 @@ class Project:
     @property
     def slug_separator(self) -> str:
         return str(self.toc_config.get("separator", "-"))
+
+    @property
+    def mermaid_path(self) -> Path | None:
+        if self.options.mermaid_js:
+            path = self.root / self.options.mermaid_js
+            return path if path.is_file() else None
+        found = sorted((self.root / ".cache" / "assets").glob("mermaid-*.min.js"))
+        return found[-1] if found else None
 
     @property
     def glossary_path(self) -> Path:

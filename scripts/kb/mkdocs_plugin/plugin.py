@@ -16,7 +16,7 @@ from urllib.parse import quote as urlquote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
 
@@ -36,6 +36,7 @@ from .redirects import redirect_html
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
+MERMAID_URL = "assets/javascripts/mermaid.min.js"
 # An extra search field (Material's search indexes every field named in its config).
 SYNONYM_FIELD = "kb_synonyms"
 _LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: logging.INFO}
@@ -53,6 +54,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         self._loaded: dict[str, Page] = {}
         self._matcher = TermMatcher([])
         self._shorts: dict[str, str] = {}
+        self._mermaid_missing_reported = False
         self._mentioned_on: dict[str, list[str]] = {}
 
     @property
@@ -97,6 +99,10 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             hint = f" {finding.hint}" if finding.hint else ""
             log.log(_LOG_LEVELS[finding.severity],
                     f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}{hint}")
+        mermaid = self._project.mermaid_path
+        if mermaid is not None:
+            files.append(File.generated(config, MERMAID_URL, abs_src_path=str(mermaid)))
+        self._mermaid_missing_reported = False
         for file in files.documentation_pages(inclusion=lambda _: True):
             page = analysis.pages.get(file.src_uri)
             if page is None:
@@ -199,6 +205,8 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         if isinstance(keywords, list) and keywords:
             content = html.escape(", ".join(str(k) for k in keywords), quote=True)
             extra.append(f'<meta name="keywords" content="{content}">')
+        if 'class="mermaid"' in output:
+            output = self._with_mermaid(output, page)
         if ours.unlisted:
             extra.append('<meta name="robots" content="noindex">')
             if page.canonical_url:
@@ -206,6 +214,18 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         if not extra:
             return output
         return output.replace("</head>", "\n".join(extra) + "\n</head>", 1)
+
+    def _with_mermaid(self, output: str, page: MkPage) -> str:
+        """Load the local Mermaid before Material looks for it, so it never fetches one from a CDN."""
+        if self._project.mermaid_path is None:
+            if not self._mermaid_missing_reported:
+                log.warning(f"{page.file.src_uri} has Mermaid diagrams but no local copy of Mermaid was found; "
+                            "run `make assets` (or set the kb option `mermaid_js`), otherwise the browser would "
+                            "fetch Mermaid from another host.")
+                self._mermaid_missing_reported = True
+            return output
+        url = relative_url(MERMAID_URL, page.url)
+        return output.replace("</body>", f'<script src="{html.escape(url)}"></script>\n</body>', 1)
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
