@@ -56,8 +56,25 @@ def format_json(findings: list[Finding], checked: int) -> str:
     return json.dumps({"findings": [f.to_dict() for f in findings], "summary": summary}, indent=2) + "\n"
 
 
+def format_markdown(findings: list[Finding], checked: int) -> str:
+    """A Markdown report, for GitHub's job summary ($GITHUB_STEP_SUMMARY) or a pull-request comment."""
+    counts = count_by_severity(findings)
+    lines = ["## kb check", "",
+             f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notices "
+             f"in {checked} files checked.", ""]
+    if findings:
+        lines += ["| Location | Severity | Code | Message | Fix |", "| --- | --- | --- | --- | --- |"]
+        for f in findings[:200]:
+            cells = [f"`{f.path}:{f.line}:{f.column}`", f.severity.value, f.code, f.message, f.hint]
+            lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+        if len(findings) > 200:
+            lines += ["", f"... and {len(findings) - 200} more; run `kb check` locally for the full list."]
+    return "\n".join(lines) + "\n"
+
+
 FORMATTERS: dict[str, Callable[[list[Finding], int], str]] = {
     "human": format_human,
     "github": format_github,
     "json": format_json,
+    "markdown": format_markdown,
 }
