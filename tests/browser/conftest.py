@@ -1,0 +1,108 @@
+"""Fixtures for browser tests: built sites served on 127.0.0.1 and Debian's Chromium via Playwright."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ..conftest import REPO, build_site, copy_fixture
+
+CHROMIUM = Path(os.environ.get("KB_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site like a static host: 404.html for missing pages, no directory listings."""
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet test output
+        pass
+
+    def list_directory(self, path: str | os.PathLike[str]):  # type: ignore[no-untyped-def]
+        self.send_error(404)
+        return None
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@functools.cache
+def _serve(directory: str) -> str:
+    handler = functools.partial(_SiteHandler, directory=directory)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _servers.append(server)
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+_servers: list[http.server.ThreadingHTTPServer] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_servers() -> Iterator[None]:
+    yield
+    for server in _servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def kb_site(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The real knowledge base, built as `make site` builds it, served on 127.0.0.1."""
+    root = tmp_path_factory.mktemp("kb")
+    for name in ("docs", "glossary"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    if (REPO / ".cache" / "assets").is_dir():
+        shutil.copytree(REPO / ".cache" / "assets", root / ".cache" / "assets")
+    return _serve(str(build_site(root, strict=True)))
+
+
+@pytest.fixture(scope="session")
+def nav_site(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _serve(str(build_site(copy_fixture("nav-site", tmp_path_factory.mktemp("nav")))))
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing; install it with `apt-get install -y chromium` (.ci/run does)."
+        if os.environ.get("CI"):
+            pytest.fail(message)  # in CI the browser tests must run, never skip
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def tab(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def screenshot(tab, name: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)

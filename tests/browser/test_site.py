@@ -1,0 +1,149 @@
+"""The built knowledge base in a real browser (Debian's Chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from kb.analysis import analyse
+from kb.nav import NavSection, build_nav
+from kb.project import Project
+
+from ..conftest import REPO
+from .conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def errors_while_loading(tab, url: str) -> list[str]:  # type: ignore[no-untyped-def]
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    tab.goto(url, wait_until="networkidle")
+    return errors
+
+
+def test_home_loads_without_javascript_errors(tab, kb_site: str) -> None:  # type: ignore[no-untyped-def]
+    assert errors_while_loading(tab, kb_site) == []
+    assert "GenAI Knowledge Base" in tab.title()
+    screenshot(tab, "home")
+
+
+def test_nav_follows_sidebar_position(tab, kb_site: str) -> None:  # type: ignore[no-untyped-def]
+    tree = build_nav(list(analyse(Project.from_config_file(REPO / "mkdocs.yml")).pages.values()))
+    expected = [item.title if isinstance(item, NavSection) else item.nav_label for item in tree]
+    tab.goto(kb_site)
+    shown = tab.locator("nav.md-nav--primary > ul > li > :is(a, div, label)").all_inner_texts()
+    assert [re.sub(r"\s+", " ", s).strip() for s in shown if s.strip()] == expected
+
+
+def test_slug_urls_and_redirects(tab, nav_site: str) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(nav_site + "genai/")
+    assert tab.locator("h1").inner_text().startswith("Overview")
+    tab.goto(nav_site + "models/overview/#intro")
+    tab.wait_for_url(re.compile(r"/genai/#intro$"))
+    tab.goto(nav_site + "models/compare/")
+    tab.wait_for_url(re.compile(r"/models/side-by-side/$"))
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("quantization", "llms/compression/"),
+    ("RAG", "building/retrieval-augmented-generation/"),
+    ("retrieval augmented generation", "building/retrieval-augmented-generation/"),
+    ("LLM", "llms/what-is-an-llm/"),
+])
+def test_search_finds_the_page(tab, kb_site: str, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(kb_site)
+    tab.locator("label.md-search__icon, .md-header__button[for='__search']").first.click()
+    tab.locator("input.md-search__input").fill(query)
+    results = tab.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15000)
+    hrefs = [urlsplit(h).path for h in results.evaluate_all("els => els.map(e => e.href)")]
+    assert any(h.endswith("/" + expected) for h in hrefs[:5]), hrefs[:8]
+    if query == "RAG":
+        screenshot(tab, "search-results")
+
+
+def test_abbreviation_shows_its_tooltip_on_hover(tab, kb_site: str) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(kb_site + "building/retrieval-augmented-generation/")
+    abbr = tab.locator("article abbr[title]").first
+    title = abbr.get_attribute("title")
+    assert title
+    abbr.hover()
+    tooltip = tab.locator(".md-tooltip2, .md-tooltip").filter(has_text=title[:40]).first
+    tooltip.wait_for(state="visible", timeout=5000)
+    screenshot(tab, "content-page")
+
+
+def test_glossary_and_tag_pages_list_what_they_should(tab, kb_site: str) -> None:  # type: ignore[no-untyped-def]
+    terms = sorted(p.stem for p in (REPO / "glossary").glob("*.yml"))
+    tab.goto(kb_site + "glossary/")
+    ids = tab.locator("article h3[id]").evaluate_all("els => els.map(e => e.id)")
+    assert sorted(ids) == terms
+    screenshot(tab, "glossary")
+    tab.goto(kb_site + "tags/")
+    assert tab.locator("article").get_by_text("Retrieval", exact=True).count() >= 1
+    assert tab.locator("article a[href*='building/retrieval-augmented-generation/']").count() >= 1
+
+
+def test_light_dark_toggle(tab, kb_site: str) -> None:  # type: ignore[no-untyped-def]
+    tab.emulate_media(color_scheme="light")
+    tab.goto(kb_site)
+    body = tab.locator("body")
+    assert body.get_attribute("data-md-color-scheme") == "default"
+    tab.locator("form[data-md-component=palette] label:visible").first.click()
+    assert body.get_attribute("data-md-color-scheme") == "slate"
+
+
+def test_404_page(tab, kb_site: str) -> None:  # type: ignore[no-untyped-def]
+    response = tab.goto(kb_site + "no-such-page/")
+    assert response is not None and response.status == 404
+    assert "404" in tab.locator("article").inner_text()
+
+
+def test_mobile_layout_opens_the_nav_drawer(browser, kb_site: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        tab.goto(kb_site)
+        drawer = tab.locator("nav.md-nav--primary")
+        assert not drawer.is_visible() or drawer.bounding_box()["x"] < 0  # type: ignore[index]
+        tab.locator("label.md-header__button[for='__drawer']").click()
+        tab.wait_for_function("document.getElementById('__drawer').checked")
+        tab.wait_for_timeout(400)  # the drawer slides in
+        box = drawer.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["width"] > 200
+        screenshot(tab, "mobile-drawer")
+    finally:
+        context.close()
+
+
+def test_no_request_leaves_the_site(browser, kb_site: str) -> None:  # type: ignore[no-untyped-def]
+    host = urlsplit(kb_site).netloc
+    outside: list[str] = []
+    context = browser.new_context()
+
+    def guard(route) -> None:  # type: ignore[no-untyped-def]
+        if urlsplit(route.request.url).netloc not in (host, ""):
+            outside.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", guard)
+    try:
+        tab = context.new_page()
+        for path in ("", "transformers/architecture/", "glossary/", "building/retrieval-augmented-generation/"):
+            tab.goto(kb_site + path, wait_until="networkidle")
+        tab.locator("label.md-search__icon, .md-header__button[for='__search']").first.click()
+        tab.locator("input.md-search__input").fill("transformer")
+        tab.locator(".md-search-result__item").first.wait_for(timeout=15000)
+        tab.goto(kb_site + "transformers/architecture/", wait_until="networkidle")
+        diagrams = tab.locator(".mermaid svg, div.mermaid svg")
+        if tab.locator("pre.mermaid, div.mermaid, .mermaid").count():
+            diagrams.first.wait_for(timeout=15000)  # rendered by the site's own copy of Mermaid
+    finally:
+        context.close()
+    assert outside == []
