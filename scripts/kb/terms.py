@@ -218,16 +218,20 @@ class TermMatcher:
 
     def _look_alikes(self, text: str, norm: _Normalised, found: list[tuple[int, int]]) -> list[NearMiss]:
         skeleton = _skeleton(norm.text)
-        taken = set(found)
+        starts = [s for s, _ in found]
         misses = []
         for end, key in self._skeletons.iter_long(skeleton):
             start = end + 1 - len(key)
-            if (start, end + 1) in taken or not _bounded(skeleton, start, end + 1):
+            if not _bounded(skeleton, start, end + 1):
+                continue
+            # Inside a mention already found ("Open-weights model" holds "Open weights"): not a look-alike.
+            before = bisect.bisect_right(starts, start) - 1
+            if before >= 0 and found[before][1] >= end + 1:
                 continue
             o_start, o_end = norm.original(start), norm.original(end) + 1
             surface = text[o_start:o_end]
             alike = self.by_skeleton[key]
-            if surface not in {a.text for a in alike}:
+            if surface not in {a.text for a in alike} and self._verify(_WORD.findall(surface)) is None:
                 misses.append(NearMiss(o_start, o_end, surface, alike[0].term_id, tuple(a.text for a in alike),
                                        "look-alike"))
         return misses
