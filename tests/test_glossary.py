@@ -130,3 +130,17 @@ def test_encoding_problems_in_term_files(tmp_path: Path) -> None:
     found = {(f.code, f.path, f.line) for f in analyse(Project.from_config_file(root / "mkdocs.yml")).findings}
     assert ("KB101", "glossary/latin.yml", 1) in found
     assert ("KB102", "glossary/moji.yml", 2) in found
+
+
+def test_a_spelling_shared_by_three_pages_is_deliberate(tmp_path: Path) -> None:
+    from .conftest import page, write_site
+
+    files: dict[str, str | bytes] = {"glossary/mixtral.yml": "term: Mixtral\nshort: A mixture-of-experts model.\n"}
+    files |= {f"docs/p{i}.md": page(body=f"# P{i}\n\nMistral released Mixtral.\n") for i in range(3)}
+    files["docs/glossary.md"] = page(body="<!-- kb:glossary -->\n")
+    files["docs/typo.md"] = page(body="# T\n\nThe Mixtrel model.\n")
+    root = write_site(tmp_path, files)
+    near = [(f.path, f.message) for f in analyse(Project.from_config_file(root / "mkdocs.yml")).findings
+            if f.code == "KB505"]
+    assert near == [("docs/typo.md",
+                     "`Mixtrel` in docs/typo.md looks like a misspelling of the glossary term `Mixtral`.")]

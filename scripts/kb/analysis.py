@@ -104,6 +104,7 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
         findings += page_findings
         if scan is not None:
             scans[src] = scan
+    findings = _drop_deliberate_spellings(findings)
     urls, url_findings = compute_urls(list(pages.values()), project.use_directory_urls)
     findings += url_findings
     glossary_page = project.options.glossary_page
@@ -118,6 +119,24 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
     findings += links.findings + orphan_findings(index, links.inbound, in_nav)
     return Analysis(project, pages, urls, tags, glossary, links, index, sort_findings(findings),
                     len(pages) + len(term_files))
+
+
+# A "misspelling" that three or more pages share is a word in its own right (Mistral is not a typo of
+# Mixtral); typos are one-offs. Wrong case and look-alike characters are reported wherever they occur.
+DELIBERATE_AFTER_PAGES = 3
+
+
+def _drop_deliberate_spellings(findings: list[Finding]) -> list[Finding]:
+    def surface(f: Finding) -> str | None:
+        return f.message.split("`")[1] if f.code == "KB505" and "looks like a misspelling" in f.message else None
+
+    pages_by_surface: dict[str, set[str]] = {}
+    for f in findings:
+        word = surface(f)
+        if word is not None:
+            pages_by_surface.setdefault(word, set()).add(f.path)
+    common = {w for w, where in pages_by_surface.items() if len(where) >= DELIBERATE_AFTER_PAGES}
+    return [f for f in findings if surface(f) not in common] if common else findings
 
 
 def _glossary_page_findings(project: Project, glossary: Glossary, scans: dict[str, PageScan]) -> list[Finding]:

@@ -31,17 +31,27 @@ class Options:
     link_first_mention: bool = True  # link a term's first mention on a page to its glossary entry
     # Mermaid served from the site itself; relative to mkdocs.yml. Empty: the newest one `make assets` fetched.
     mermaid_js: str = ""
+    # External link checking (`kb check --external`); see kb.external_links.EXTERNAL_OPTIONS for the keys.
+    external: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            factory: Any = f.default_factory
+            values[f.name] = factory() if f.default is dataclasses.MISSING else f.default
+        return values
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], where: str) -> Options:
-        known = {f.name: f for f in dataclasses.fields(cls)}
+        known = cls.defaults()
         values: dict[str, Any] = {}
         for key, value in data.items():
             if key not in known:
                 raise ConfigError(
                     f"{where}: the kb plugin has no option `{key}`; known options are: {', '.join(sorted(known))}."
                 )
-            expected = type(known[key].default)
+            expected = type(known[key])
             if (expected is int and isinstance(value, bool)) or not isinstance(value, expected):
                 raise ConfigError(
                     f"{where}: the kb option `{key}` must be a {expected.__name__}, not {value!r}."

@@ -18,7 +18,7 @@ class Rule:
         return Finding(self.code, self.severity, path, max(line, 1), max(column, 1), message, hint)
 
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
 
 _ALL = [
     # Files and encoding
@@ -65,6 +65,13 @@ _ALL = [
     Rule("KB504", "unused-term", W, "A term that no page mentions by its name, abbreviation or aliases."),
     Rule("KB505", "term-near-miss", W, "Text one or two edits, a look-alike or a wrong case away from a term."),
     Rule("KB506", "glossary-page", E, "The glossary page is missing, or lacks its `<!-- kb:glossary -->` marker."),
+    # External links
+    Rule("KB601", "external-broken", E, "An external link that is gone: 404, 410, unknown host, refused connection."),
+    Rule("KB602", "external-unverifiable", W, "An external link that could not be verified (403, 429, timeouts)."),
+    Rule("KB603", "external-moved", I, "An external link that redirects permanently; link to the new address."),
+    Rule("KB604", "external-redirect-loop", E, "An external link whose redirects go round in a loop."),
+    Rule("KB605", "external-refused", E, "An external link to a private, loopback or metadata address; never fetched."),
+    Rule("KB606", "external-fragment", W, "An external link whose #fragment the target page does not define."),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _ALL}

@@ -81,11 +81,18 @@ def _word_ok(surface: str, defined: str, last: bool) -> bool:
     return surface in (lower, lower[:1].upper() + lower[1:], defined[:1].upper() + defined[1:])
 
 
-def _common_prefix_length(a: str, b: str) -> int:
+_ENDINGS = frozenset({
+    "", "s", "es", "d", "ed", "r", "er", "ers", "ing", "ings", "ion", "ions", "ation", "e", "y", "ies", "ly",
+    "al", "ally", "ive", "or", "ors", "ise", "ize", "ised", "ized", "ising", "izing", "ment", "ments",
+})
+
+
+def _is_inflection(word: str, defined: str) -> bool:
+    """The two differ only in a grammatical ending (tokenized/tokenizer), not in a slip (Mixtrel/Mixtral)."""
     i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
+    while i < min(len(word), len(defined)) and word[i] == defined[i]:
         i += 1
-    return i
+    return i >= 3 and word[i:] in _ENDINGS and defined[i:] in _ENDINGS
 
 
 class _Normalised:
@@ -228,6 +235,8 @@ class TermMatcher:
             before = bisect.bisect_right(starts, start) - 1
             if before >= 0 and found[before][1] >= end + 1:
                 continue
+            if len(key) <= 3:
+                continue  # a lone short word ("Al" in "Al-Rfou") is too often a name; "Generative Al" is caught whole
             o_start, o_end = norm.original(start), norm.original(end) + 1
             surface = text[o_start:o_end]
             alike = self.by_skeleton[key]
@@ -288,8 +297,8 @@ class TermMatcher:
                         continue
                     if Levenshtein.distance(word, defined, score_cutoff=limit) > limit:
                         continue
-                    if _common_prefix_length(word, defined) >= len(defined) - 3:
-                        continue  # only the ending differs: an inflection (tokenized/tokenizer), not a typo
+                    if _is_inflection(word, defined):
+                        continue
                     start, end = window[0][0], window[-1][1]
                     if (start, end) in seen:
                         return None

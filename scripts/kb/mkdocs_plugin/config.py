@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from mkdocs.config import config_options as c
 
 from ..project import Options
 
-CONFIG_SCHEME = tuple(
-    (f.name, c.Type(type(f.default), default=f.default)) for f in dataclasses.fields(Options)
-)
+CONFIG_SCHEME = tuple((name, c.Type(type(default), default=default)) for name, default in Options.defaults().items())
