@@ -116,6 +116,7 @@ def test_mermaid_is_served_from_the_site(tmp_path: Path) -> None:
     site = build_site(root, strict=True)
     flow = (site / "guide/flow/index.html").read_text(encoding="utf-8")
     assert '<script src="../../assets/javascripts/mermaid.min.js"></script>' in flow
+    assert flow.index("mermaid.min.js") < flow.index("assets/javascripts/bundle.")  # loaded before Material
     assert (site / "assets/javascripts/mermaid.min.js").read_text(encoding="utf-8") == "window.mermaid = {};\n"
     assert "mermaid.min.js" not in (site / "index.html").read_text(encoding="utf-8")  # only where needed
 

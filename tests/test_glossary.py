@@ -92,10 +92,10 @@ def test_terms_get_tooltips_and_first_mentions_link(site: Path) -> None:
 
 def test_search_finds_pages_by_any_name(site: Path) -> None:
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    assert "kb_synonyms" in index["config"]["fields"]
+    assert index["config"]["fields"]["kb_covers"]["boost"] > index["config"]["fields"]["kb_mentions"]["boost"]
     docs = {d["location"]: d for d in index["docs"]}
-    assert "RAG" in docs["rag/"]["kb_synonyms"]  # the page only spells it out
-    assert "Retrieval-augmented generation" in docs[""]["kb_synonyms"]  # the home page only says RAG
+    assert "RAG" in docs["rag/"]["kb_covers"]  # the page that explains it, though it only spells it out
+    assert "Retrieval-augmented generation" in docs[""]["kb_mentions"]  # the home page only says RAG
 
 
 def test_export_json_and_jsonld(fixture: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

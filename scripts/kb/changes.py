@@ -15,6 +15,7 @@ class ChangeSet:
     removed: set[str] = field(default_factory=set)  # docs-relative paths deleted or renamed away
     renamed: dict[str, str] = field(default_factory=dict)  # old docs-relative path -> new one
     everything: bool = False  # a change that affects every page (mkdocs.yml, the tags file)
+    elsewhere: set[str] = field(default_factory=set)  # changed files outside docs/, relative to the project
 
 
 def _git(project: Project, *args: str) -> str:
@@ -43,6 +44,8 @@ def changes_since(project: Project, ref: str) -> ChangeSet:
         try:
             return absolute.relative_to(docs).as_posix()
         except ValueError:
+            if absolute.exists():
+                result.elsewhere.add(project.rel(absolute))
             return None
 
     fields = diff.split("\0")

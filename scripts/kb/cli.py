@@ -6,12 +6,14 @@ import argparse
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from .analysis import affected_by, analyse, restrict
+from .analysis import Analysis, affected_by, analyse, restrict
 from .changes import changes_since
-from .findings import Severity
+from .findings import Finding, Severity, sort_findings
 from .formatters import FORMATTERS
 from .glossary import glossary_files, load_glossary
 from .glossary_render import export_json, export_jsonld
@@ -49,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="report only pages changed since the git REF and pages linking to them")
     check.add_argument("--no-cache", action="store_true",
                        help="ignore and do not update the result cache in .kb-cache/")
+    check.add_argument("--external", action="store_true", help="also check external http(s) links")
+    _external_arguments(check)
     glossary = sub.add_parser("glossary", help="work with the glossary",
                               description="Glossary tools.", epilog="Example: kb glossary export --format jsonld")
     glossary_sub = glossary.add_subparsers(dest="glossary_command", required=True, metavar="COMMAND")
@@ -63,6 +67,20 @@ def _parser() -> argparse.ArgumentParser:
                         help="path to mkdocs.yml (default: ./mkdocs.yml)")
     export.add_argument("--format", choices=["json", "jsonld"], default="json", help="output format (default: json)")
     export.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+    links = sub.add_parser(
+        "links", help="check external links only",
+        description="Check every external http(s) link in pages, front-matter and glossary sources, politely "
+                    "(per-host limits, retries, a persistent cache) and safely (no private or metadata addresses).",
+        epilog="Examples:\n  kb links\n  kb links --offline\n  kb links --changed-since origin/main --format github\n"
+               "  kb links --allow-host 127.0.0.1:8000",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    links.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path, help="path to mkdocs.yml")
+    links.add_argument("--format", choices=sorted(FORMATTERS), default="human", help="output format (default: human)")
+    links.add_argument("--strict", action="store_true", help="fail on warnings too")
+    links.add_argument("--changed-since", metavar="REF", help="only links in files changed since the git REF")
+    links.add_argument("--no-cache", action="store_true", help="ignore the page cache in .kb-cache/")
+    _external_arguments(links)
     new = sub.add_parser(
         "new", help="create a page with valid front-matter",
         description="Create a page under docs/ with front-matter that kb check accepts, positioned after the "
@@ -114,11 +132,83 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = analyse(project, use_cache=not args.no_cache, workers=os.cpu_count() or 1,
                      renamed=changes.renamed if changes else None)
     sources = affected_by(result, changes) if changes is not None else None
-    findings = restrict(result, sources)
+    findings = [] if args.command == "links" else restrict(result, sources)
     checked = result.files_checked if sources is None else len(sources)
+    if args.command == "links" or args.external:
+        paths = None
+        if changes is not None:
+            paths = {project.doc_rel(s) for s in changes.changed} | changes.elsewhere
+        try:
+            findings = sort_findings(findings + _check_external(project, result, args, paths))
+        except ConfigError as exc:
+            print(f"kb: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     sys.stdout.write(FORMATTERS[args.format](findings, checked))
     failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
     return EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK
+
+
+def _external_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--offline", action="store_true", help="answer from the external-link cache only")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="HOST:PORT",
+                        help="let the checker contact this host even if it is private (repeatable)")
+    parser.add_argument("--external-errors", action="store_true",
+                        help="treat unverifiable external links (403, 429, timeouts) as errors")
+
+
+def _check_external(project: Project, result: Analysis, args: argparse.Namespace,
+                    sources: set[str] | None) -> list[Finding]:
+    from .external.checker import run_checks
+    from .external.store import ResultStore
+    from .external_links import collect, findings_from, settings_from, summary, to_check
+
+    settings, ignore = settings_from(project.options.external, args.allow_host, project.rel(project.config_path))
+    occurrences = collect(result, sources)
+    urls = to_check(occurrences, ignore, settings.check_fragments)
+    ttl = project.options.external.get("ttl")
+    store = ResultStore(project.root / ".kb-cache" / "external.json", **({"ttl": ttl} if ttl else {}))
+    now = time.time()
+    results = {url: cached for url in urls if (cached := store.get(url, now)) is not None}
+    due = [url for url in urls if url not in results]
+    if due and not args.offline:
+        progress = Progress(len(due))
+        fresh = run_checks(due, settings, progress=progress.update)
+        progress.close()
+        for fresh_result in fresh.values():
+            store.put(fresh_result, now)
+        store.save()
+        results.update(fresh)
+    elif due:
+        print(f"kb: {len(due)} external links are not in the cache and were not checked (--offline).",
+              file=sys.stderr)
+    print(summary(results), file=sys.stderr)
+    return findings_from(occurrences, results, settings.check_fragments, args.external_errors)
+
+
+class Progress:
+    """A live counter on a terminal; a plain line every 100 URLs elsewhere (CI logs)."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.problems = total, 0, 0
+        self.start = time.monotonic()
+        self.live = sys.stderr.isatty()
+
+    def update(self, result: Any) -> None:
+        self.done += 1
+        self.problems += result.outcome not in ("ok", "redirected")
+        rate = self.done / max(time.monotonic() - self.start, 1e-6)
+        line = f"[{self.done}/{self.total}] {rate:.0f} URLs/s, {self.problems} problems"
+        if self.live:
+            width = 30
+            filled = width * self.done // max(self.total, 1)
+            sys.stderr.write(f"\r{'#' * filled}{'.' * (width - filled)} {line}")
+        elif self.done % 100 == 0 or self.done == self.total:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.live:
+            sys.stderr.write("\n")
 
 
 def _new_page(args: argparse.Namespace) -> int:

@@ -19,6 +19,8 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import ahocorasick
 from rapidfuzz.distance import Levenshtein
@@ -88,11 +90,23 @@ _ENDINGS = frozenset({
 
 
 def _is_inflection(word: str, defined: str) -> bool:
-    """The two differ only in a grammatical ending (tokenized/tokenizer), not in a slip (Mixtrel/Mixtral)."""
-    i = 0
-    while i < min(len(word), len(defined)) and word[i] == defined[i]:
-        i += 1
-    return i >= 3 and word[i:] in _ENDINGS and defined[i:] in _ENDINGS
+    """The two differ only in a grammatical ending (tokenized/tokenizer, propagating/propagation)."""
+    shared = 0
+    while shared < min(len(word), len(defined)) and word[shared] == defined[shared]:
+        shared += 1
+    return any(word[k:] in _ENDINGS and defined[k:] in _ENDINGS for k in range(max(3, shared - 3), shared + 1))
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> Any:
+    """English words (pyspellchecker's list), loaded only when a possible typo needs judging."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1)
+
+
+def is_english_word(word: str) -> bool:
+    return word.lower() in _dictionary()
 
 
 class _Normalised:
@@ -299,6 +313,9 @@ class TermMatcher:
                         continue
                     if _is_inflection(word, defined):
                         continue
+                    original = norm.text[w_start:w_end]
+                    if any(c.isupper() for c in original[1:]) or is_english_word(word):
+                        return None  # a CamelCase name (EnCodec) or an ordinary word (Images, Mistral)
                     start, end = window[0][0], window[-1][1]
                     if (start, end) in seen:
                         return None

@@ -80,7 +80,9 @@ def nav_site(tmp_path_factory: pytest.TempPathFactory) -> str:
     return _serve(str(build_site(copy_fixture("nav-site", tmp_path_factory.mktemp("nav")))))
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's synchronous API keeps an event loop running on this thread while it
+# is open, which would break asyncio.run() in tests that come later in the session.
+@pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing; install it with `apt-get install -y chromium` (.ci/run does)."
@@ -98,6 +100,7 @@ def browser():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def tab(browser):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10000)
     tab = context.new_page()
     yield tab
     context.close()

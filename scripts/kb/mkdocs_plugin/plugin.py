@@ -9,6 +9,7 @@ import gzip
 import html
 import json
 import logging
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,10 @@ from .redirects import redirect_html
 log = logging.getLogger("mkdocs.plugins.kb")
 
 MERMAID_URL = "assets/javascripts/mermaid.min.js"
-# An extra search field (Material's search indexes every field named in its config).
-SYNONYM_FIELD = "kb_synonyms"
+_BUNDLE_SCRIPT = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>')
+# Extra search fields (Material's search indexes every field named in its config).
+SEARCH_COVERS = "kb_covers"
+SEARCH_MENTIONS = "kb_mentions"
 _LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: logging.INFO}
 _SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -224,8 +227,11 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
                             "fetch Mermaid from another host.")
                 self._mermaid_missing_reported = True
             return output
-        url = relative_url(MERMAID_URL, page.url)
-        return output.replace("</body>", f'<script src="{html.escape(url)}"></script>\n</body>', 1)
+        tag = f'<script src="{html.escape(relative_url(MERMAID_URL, page.url))}"></script>\n'
+        # Before Material's bundle: it decides at start-up whether a global `mermaid` exists.
+        bundle = _BUNDLE_SCRIPT.search(output)
+        at = bundle.start() if bundle else output.rfind("</body>")
+        return output[:at] + tag + output[at:] if at >= 0 else output
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -237,7 +243,9 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             _prune_sitemap(site, self._unlisted_urls)
 
     def _add_search_synonyms(self, site: Path) -> None:
-        """Index every name of the terms a page mentions, so "RAG" finds pages that only spell it out."""
+        """Index every name of the terms a page covers or mentions, so that "RAG" finds the pages that
+        spell it out and the other way round. Names of the terms a page explains in depth (the
+        glossary's `page`) weigh like a title; names of terms it only mentions weigh a little."""
         index_path = site / "search" / "search_index.json"
         if not index_path.is_file() or not self._analysis.glossary.terms:
             return
@@ -253,11 +261,15 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
                 continue
             src = by_url[location]
             scan = self._analysis.index.scans.get(src)
-            ids = set(scan.terms if scan else ()) | in_depth.get(src, set())
-            names = sorted({name for term_id in ids if term_id in terms for name in terms[term_id].names})
-            if names:
-                doc[SYNONYM_FIELD] = " ".join(names)
-        data.setdefault("config", {}).setdefault("fields", {})[SYNONYM_FIELD] = {"boost": 10}
+            covered = in_depth.get(src, set())
+            mentioned = set(scan.terms if scan else ()) - covered
+            for field, ids in ((SEARCH_COVERS, covered), (SEARCH_MENTIONS, mentioned)):
+                names = sorted({name for term_id in ids if term_id in terms for name in terms[term_id].names})
+                if names:
+                    doc[field] = " ".join(names)
+        fields = data.setdefault("config", {}).setdefault("fields", {})
+        fields[SEARCH_COVERS] = {"boost": 1000}
+        fields[SEARCH_MENTIONS] = {"boost": 10}
         index_path.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
 
     def _built_dests(self, site: Path) -> set[str]:
