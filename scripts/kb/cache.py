@@ -35,7 +35,7 @@ class Miss:
     signature: list[int] | None = None
     digest: str | None = None
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 CACHE_DIR = ".kb-cache"
 
 
@@ -154,7 +154,6 @@ def _encode_entry(page: Page, findings: list[Finding], scan: PageScan | None,
             "ids": [list(i) for i in scan.ids],
             "tags": [[t.name, [list(a) for a in t.attributes], t.line, t.column] for t in scan.tags],
             "footnotes": scan.footnotes,
-            "unused": [list(u) for u in scan.unused_definitions],
             "terms": scan.terms,
             "markers": scan.glossary_markers,
         },
@@ -181,7 +180,6 @@ def _decode_entry(src: str, rel_path: str, entry: dict[str, Any]) -> PageResult:
             ids=[(i[0], i[1]) for i in s["ids"]],
             tags=[Tag(t[0], tuple((a[0], a[1]) for a in t[1]), t[2], t[3]) for t in s["tags"]],
             footnotes=list(s["footnotes"]),
-            unused_definitions=[(u[0], u[1]) for u in s["unused"]],
             terms=dict(s["terms"]),
             glossary_markers=s["markers"],
         )

@@ -12,7 +12,6 @@ from .frontmatter import YamlMapping, parse_mapping, to_json_compatible
 from .project import Project
 from .rules import rule
 from .source import read_source
-from .suggest import did_you_mean
 from .terms import Name, TermMatcher
 
 TERM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -133,7 +132,3 @@ _REQUIRED_HINTS = {
     "term": "Add `term: ...` with the term as usually written, for example `term: Retrieval-augmented generation`.",
     "short": "Add `short: ...` with one plain sentence (at most 200 characters); it becomes the tooltip.",
 }
-
-
-def suggest_term(glossary: Glossary, wrong: str) -> str:
-    return did_you_mean(wrong, list(glossary.terms))

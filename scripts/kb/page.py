@@ -28,10 +28,6 @@ class Page:
         return self.front.meta if self.front else {}
 
     @property
-    def body(self) -> str:
-        return self.front.body if self.front else ""
-
-    @property
     def content(self) -> str:
         """The Markdown after the front-matter (the whole text when there is no usable front-matter)."""
         return self.front.body if self.front else (self.text or "")

@@ -73,7 +73,6 @@ class PageScan:
     ids: list[tuple[str, int]] = field(default_factory=list)  # attr_list and raw HTML ids, with lines
     tags: list[Tag] = field(default_factory=list)  # raw HTML start tags
     footnotes: list[str] = field(default_factory=list)  # ids the footnotes extension will add
-    unused_definitions: list[tuple[str, int]] = field(default_factory=list)
     terms: dict[str, int] = field(default_factory=dict)  # glossary term id -> line of its first mention
     glossary_markers: int = 0  # how many <!-- kb:glossary --> markers the page holds
     # The readable text (no code, markup, URLs or link targets), offsets kept; not cached.
@@ -267,11 +266,10 @@ def _inline(result: PageScan, md: str, html: str, first_line: int,
     result.prose, result.first_line = _blank_spans(md, blank), first_line
     for m in _FOOTNOTE_REF.finditer(md):
         result.footnotes.append(f"fnref:{m.group(1)}")
+    # Only definitions that a link uses become links: Python-Markdown ignores the others, and so does MkDocs.
     for label, (target, line, column) in definitions.items():
         if label in used:
             result.links.append(Link("reference", target, line, column))
-        else:
-            result.unused_definitions.append((label, line))
 
 
 def _closing_bracket(text: str, start: int) -> int:
