@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 import ahocorasick
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 _WORD = re.compile(r"[^\W_]+")
@@ -172,6 +173,12 @@ class TermMatcher:
                 self._left_of.setdefault(letter, set()).add(pattern[star - 1])
             if star < len(pattern) - 1:
                 self._right_of.setdefault(letter, set()).add(pattern[star + 1])
+        # Typo-prone name words by first letter, to drop unknown words that are not close to any.
+        words_by_letter: dict[str, set[str]] = {}
+        for (pattern, letter), named in self.wildcards.items():
+            for name in named:
+                words_by_letter.setdefault(letter, set()).add(name.folded[pattern.index("*")])
+        self._typo_words = {letter: sorted(words) for letter, words in words_by_letter.items()}
         # (first letter, length) of words that could be a misspelling of some name word.
         self._typo_shapes = {
             (defined[0], length)
@@ -264,7 +271,9 @@ class TermMatcher:
         and capitalised words one or two edits from a one-word name ("Transfomer")."""
         # Distinct unknown words whose first letter and length fit some name word: usually a few.
         suspects = {w for w in set(_WORD.findall(lowered)) - self.name_words
-                    if len(w) >= MIN_TYPO_LENGTH and (w[0], len(w)) in self._typo_shapes}
+                    if len(w) >= MIN_TYPO_LENGTH and (w[0], len(w)) in self._typo_shapes
+                    and process.extractOne(w, self._typo_words[w[0]], scorer=Levenshtein.distance,
+                                           score_cutoff=2) is not None}
         misses: list[NearMiss] = []
         seen: set[tuple[int, int]] = set(found)
         for word in sorted(suspects):
