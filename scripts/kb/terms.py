@@ -139,6 +139,7 @@ class TermMatcher:
         self.names = [n for n in names if n.words]
         self.by_folded: dict[tuple[str, ...], list[Name]] = {}
         self.by_skeleton: dict[str, list[Name]] = {}
+        self._spelled: dict[str, set[str]] = {}  # skeleton -> the exact spellings that produce it
         # (name words with one replaced by "*", first letter of that word) -> names. Typos seldom
         # touch the first letter, so this narrows a typo search to a handful of names.
         self.wildcards: dict[tuple[tuple[str, ...], str], list[Name]] = {}
@@ -150,6 +151,7 @@ class TermMatcher:
             self.by_folded.setdefault(folded, []).append(name)
             skeleton = _skeleton(" ".join(name.words))
             self.by_skeleton.setdefault(skeleton, []).append(name)
+            self._spelled.setdefault(skeleton, set()).add(" ".join(name.words))
             self._skeletons.add_word(skeleton, skeleton)
             self.name_words.update(folded)
             key = " ".join(folded)
@@ -248,10 +250,11 @@ class TermMatcher:
         skeleton = _skeleton(norm.text)
         starts = [s for s, _ in found]
         misses = []
+        text_norm = norm.text
         for end, key in self._skeletons.iter_long(skeleton):
             start = end + 1 - len(key)
-            if not _bounded(skeleton, start, end + 1):
-                continue
+            if text_norm[start: end + 1] in self._spelled[key] or not _bounded(skeleton, start, end + 1):
+                continue  # spelt exactly as a name (most matches): a mention, not a look-alike
             # Inside a mention already found ("Open-weights model" holds "Open weights"): not a look-alike.
             before = bisect.bisect_right(starts, start) - 1
             if before >= 0 and found[before][1] >= end + 1:
