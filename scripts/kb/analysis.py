@@ -16,7 +16,7 @@ from .checks.frontmatter import check_front_matter
 from .checks.glossary import check_glossary, glossary_page_anchors, scan_terms, unused_terms
 from .checks.links import LinkIndex, LinkReport, check_links, iter_nav_sources, orphan_findings
 from .findings import Finding, sort_findings
-from .glossary import Glossary, glossary_files, load_glossary
+from .glossary import Glossary, load_glossary
 from .nav import in_built_nav
 from .page import Page, discover_files, load_page, read_page_source
 from .project import Project
@@ -72,9 +72,7 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
     glossary, glossary_findings = load_glossary(project)
     findings += glossary_findings
     # Per-page results include glossary mentions, so any glossary edit starts a cold run.
-    term_files = glossary_files(project)
-    glossary_bytes = [p.read_bytes() for p in term_files]
-    cache = PageCache(project, fingerprint(project, tags_bytes, *glossary_bytes)) if use_cache else None
+    cache = PageCache(project, fingerprint(project, tags_bytes, glossary.digest.encode())) if use_cache else None
 
     results: dict[str, PageResult] = {}
     misses: list[Miss] = []
@@ -118,7 +116,7 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
     in_nav = set(iter_nav_sources(project.nav)) if project.nav else {s for s, p in pages.items() if in_built_nav(p)}
     findings += links.findings + orphan_findings(index, links.inbound, in_nav)
     return Analysis(project, pages, urls, tags, glossary, links, index, sort_findings(findings),
-                    len(pages) + len(term_files))
+                    len(pages) + glossary.files)
 
 
 # A "misspelling" that three or more pages share is a word in its own right (Mistral is not a typo of

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -121,8 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "new":
         return _new_page(args)
     if args.command == "serve":
+        # Become MkDocs' server process, so that Ctrl+C and signals reach it directly.
         command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(args.config_file), "-a", args.dev_addr]
-        return subprocess.call(command)
+        os.execv(sys.executable, command)
     try:
         project = Project.from_config_file(args.config_file)
         changes = changes_since(project, args.changed_since) if args.changed_since else None

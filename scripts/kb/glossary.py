@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,8 @@ class Term:
 class Glossary:
     terms: dict[str, Term]
     rel_dir: str
+    digest: str = ""  # of every term file's text: what per-page results depend on
+    files: int = 0
 
     def matcher(self) -> TermMatcher:
         return TermMatcher(
@@ -103,9 +106,12 @@ def load_glossary(project: Project) -> tuple[Glossary, list[Finding]]:
     findings: list[Finding] = []
     terms: dict[str, Term] = {}
     folder = project.rel(project.glossary_path)
-    for path in glossary_files(project):
+    digest = hashlib.sha256()
+    paths = glossary_files(project)
+    for path in paths:
         rel = f"{folder}/{path.name}"
         source = read_source(path, rel, project.options.max_page_size)
+        digest.update(f"{path.name}\0{source.text}\0".encode())
         findings += source.findings
         if source.text is None:
             continue
@@ -125,7 +131,7 @@ def load_glossary(project: Project) -> tuple[Glossary, list[Finding]]:
         if not mapping.data.get("term") and not mapping.data.get("short"):
             continue  # nothing usable; the missing fields are already reported
         terms[term_id] = Term(term_id, rel, mapping.data, mapping)
-    return Glossary(terms, folder), findings
+    return Glossary(terms, folder, digest.hexdigest(), len(paths)), findings
 
 
 _REQUIRED_HINTS = {

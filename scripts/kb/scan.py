@@ -9,6 +9,7 @@ position maps straight back to the file.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -80,12 +81,13 @@ class PageScan:
     first_line: int = field(default=1, repr=False, compare=False)
 
 
-class _Positions:
+class LinePositions:
+    """Maps offsets in a text to file line and column; the text's first line is file line `first_line`."""
+
     def __init__(self, text: str, first_line: int) -> None:
-        starts = [0]
-        for line in text.split("\n"):
-            starts.append(starts[-1] + len(line) + 1)
-        self.starts = starts
+        # Line i starts after the lengths of lines 0..i-1 plus one newline each.
+        lengths = itertools.accumulate(map(len, text.split("\n")), initial=0)
+        self.starts = [total + index for index, total in enumerate(lengths)]
         self.first_line = first_line
 
     def at(self, offset: int) -> tuple[int, int]:
@@ -233,7 +235,7 @@ def _split_attr_list(text: str) -> tuple[str, str | None]:
 
 def _inline(result: PageScan, md: str, html: str, first_line: int,
             definitions: dict[str, tuple[str, int, int]]) -> None:
-    positions = _Positions(md, first_line)
+    positions = LinePositions(md, first_line)
     md = _COMMENT.sub(lambda m: _blank(m.group(0)), md)
     html = _COMMENT.sub(lambda m: _blank(m.group(0)), html)
     md = _CODE_SPAN.sub(lambda m: _blank(m.group(0)), md)
@@ -241,7 +243,7 @@ def _inline(result: PageScan, md: str, html: str, first_line: int,
         target = m.group(1) or f"mailto:{m.group(2)}"
         result.links.append(Link("autolink", target, *positions.at(m.start() + 1)))
     md = _AUTOLINK.sub(lambda m: _blank(m.group(0)), md)
-    for source, where in ((md, positions), (html, _Positions(html, first_line))):
+    for source, where in ((md, positions), (html, LinePositions(html, first_line))):
         for m in _TAG.finditer(source):
             if m.group(1):
                 continue
@@ -339,7 +341,7 @@ def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _markdown_links(md: str, positions: _Positions, definitions: dict[str, tuple[str, int, int]],
+def _markdown_links(md: str, positions: LinePositions, definitions: dict[str, tuple[str, int, int]],
                     used: set[str], result: PageScan, blank: list[tuple[int, int]]) -> None:
     i = md.find("[")
     while i != -1:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from ..findings import Finding
 from ..glossary import Glossary, Term
 from ..rules import rule
-from ..scan import PageScan
+from ..scan import LinePositions, PageScan
 from ..suggest import did_you_mean
 from ..tags import Tag
 from ..terms import NearMiss, TermMatcher
@@ -98,18 +97,8 @@ def scan_terms(scan: PageScan, matcher: TermMatcher, rel_path: str) -> list[Find
     """Record the terms a page mentions (into `scan.terms`) and report near-miss spellings."""
     if not matcher.names or not scan.prose:
         return []
-    starts: list[int] | None = None
-
-    def at(offset: int) -> tuple[int, int]:
-        nonlocal starts
-        if starts is None:
-            starts = [0]
-            for line in scan.prose.split("\n"):
-                starts.append(starts[-1] + len(line) + 1)
-        index = bisect.bisect_right(starts, offset) - 1
-        return scan.first_line + index, offset - starts[index] + 1
-
     mentions, misses = matcher.scan(scan.prose)
+    at = LinePositions(scan.prose, scan.first_line).at
     for mention in mentions:
         if mention.term_id not in scan.terms:
             scan.terms[mention.term_id] = at(mention.start)[0]
