@@ -40,6 +40,7 @@ class Analysis:
     glossary: Glossary
     links: LinkReport
     index: LinkIndex
+    matcher: TermMatcher
     findings: list[Finding]
     files_checked: int = 0  # pages and glossary files
 
@@ -86,7 +87,8 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
             misses.append(hit)
         else:
             results[src] = hit
-    context = _PageContext(project, tags, glossary.matcher())
+    matcher = glossary.matcher()
+    context = _PageContext(project, tags, matcher)
     for miss, result in zip(misses, _compute_all(context, misses, workers), strict=True):
         results[miss.src] = result
         if cache is not None:
@@ -115,7 +117,7 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
     links = check_links(index)
     in_nav = set(iter_nav_sources(project.nav)) if project.nav else {s for s, p in pages.items() if in_built_nav(p)}
     findings += links.findings + orphan_findings(index, links.inbound, in_nav)
-    return Analysis(project, pages, urls, tags, glossary, links, index, sort_findings(findings),
+    return Analysis(project, pages, urls, tags, glossary, links, index, matcher, sort_findings(findings),
                     len(pages) + glossary.files)
 
 

@@ -94,7 +94,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         self.analysis = analysis = analyse(self._project, use_cache=self._project.options.cache)
         self._unlisted_urls = set()
-        self._matcher = analysis.glossary.matcher()
+        self._matcher = analysis.matcher
         self._shorts = {t.id: t.short for t in analysis.glossary.terms.values()}
         terms_by_page = {src: scan.terms for src, scan in analysis.index.scans.items()}
         self._mentioned_on = mentioned_on(analysis.glossary, analysis.pages, terms_by_page, in_built_nav)
@@ -152,8 +152,9 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_page_read_source(self, page: MkPage, config: MkDocsConfig) -> str | None:
         if page.file.src_uri not in self._analysis.pages:
             return None
-        # Read through the same loader as `kb check` (the analysis may have come from the cache).
-        ours, _ = load_page(self._project, page.file.src_uri)
+        ours = self._analysis.pages[page.file.src_uri]
+        if ours.text is None:  # the analysis came from the cache: read through the same loader as kb check
+            ours, _ = load_page(self._project, page.file.src_uri)
         self._loaded[page.file.src_uri] = ours
         if ours.text is not None:
             return ours.content
