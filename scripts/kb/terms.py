@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 from rapidfuzz import process
@@ -54,16 +54,14 @@ class Name:
         object.__setattr__(self, "folded", tuple(w.casefold() for w in self.words))
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):  # a NamedTuple: pages hold dozens, built in the hottest loop
     start: int
     end: int
     term_id: str
     name: str
 
 
-@dataclass(frozen=True)
-class NearMiss:
+class NearMiss(NamedTuple):
     start: int
     end: int
     surface: str
@@ -215,16 +213,17 @@ class TermMatcher:
         if len(lowered) != len(norm.text):  # a rare character whose lower case is longer
             lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in norm.text)
         found: list[tuple[int, int]] = []
-        exact, spelled = self._exact, norm.text
+        exact, spelled, original, size = self._exact, norm.text, norm.original, len(lowered)
         for end, key in self._names.iter_long(lowered):
-            start = end + 1 - len(key)
-            if not _bounded(lowered, start, end + 1):
+            start, stop = end + 1 - len(key), end + 1
+            # Not part of a longer word (inlined: this loop runs for every mention of every page).
+            if (start and lowered[start - 1].isalnum()) or (stop < size and lowered[stop].isalnum()):
                 continue
-            o_start, o_end = norm.original(start), norm.original(end) + 1
-            name = exact.get(spelled[start: end + 1])  # written exactly as the glossary does: most mentions
+            o_start, o_end = original(start), original(end) + 1
+            name = exact.get(spelled[start:stop])  # written exactly as the glossary does: most mentions
             if name is not None:
                 mentions.append(Mention(o_start, o_end, name.term_id, name.text))
-                found.append((start, end + 1))
+                found.append((start, stop))
                 continue
             words = _WORD.findall(text[o_start:o_end])
             name = self._verify(words)
