@@ -109,6 +109,12 @@ def is_english_word(word: str) -> bool:
     return word.lower() in _dictionary()
 
 
+def _key(lowered: str) -> str:
+    """The form names are searched by: lower case with look-alike characters folded together, so one
+    pass finds mentions, case slips and look-alikes alike (each is then told apart by comparison)."""
+    return lowered.replace("i", "l").replace("1", "l").replace("|", "l").replace("0", "o")
+
+
 class _Normalised:
     """Text with every separator run turned into one space, and the way back to original offsets."""
 
@@ -142,35 +148,36 @@ class TermMatcher:
     def __init__(self, names: Iterable[Name]) -> None:
         self.names = [n for n in names if n.words]
         self.by_folded: dict[tuple[str, ...], list[Name]] = {}
-        self.by_skeleton: dict[str, list[Name]] = {}
-        self._spelled: dict[str, set[str]] = {}  # skeleton -> the exact spellings that produce it
-        self._exact: dict[str, Name] = {}  # a name as written, words joined by single spaces
+        # Spellings that are mentions for sure, words joined by single spaces, plural forms included:
+        # as the glossary writes them, and all in lower case for names that are not case-sensitive.
+        self._exact: dict[str, Name] = {}
         # (name words with one replaced by "*", first letter of that word) -> names. Typos seldom
         # touch the first letter, so this narrows a typo search to a handful of names.
         self.wildcards: dict[tuple[tuple[str, ...], str], list[Name]] = {}
         self.name_words: set[str] = set()
-        self._names = ahocorasick.Automaton()
-        self._skeletons = ahocorasick.Automaton()
+        self._automaton = ahocorasick.Automaton()
+        self._by_key: dict[str, list[Name]] = {}  # search key (plural forms included) -> names
         for name in self.names:
             folded = name.folded
             self.by_folded.setdefault(folded, []).append(name)
-            skeleton = _skeleton(" ".join(name.words))
-            self.by_skeleton.setdefault(skeleton, []).append(name)
-            self._spelled.setdefault(skeleton, set()).add(" ".join(name.words))
-            self._exact.setdefault(" ".join(name.words), name)
-            self._skeletons.add_word(skeleton, skeleton)
+            written = " ".join(name.words)
+            for form in (written, written + "s", written + "es"):
+                self._exact.setdefault(form, name)
+                if not any(is_case_sensitive(w) for w in name.words):
+                    self._exact.setdefault(form.lower(), name)
             self.name_words.update(folded)
-            key = " ".join(folded)
+            key = _key(" ".join(folded))
             for form in (key, key + "s", key + "es"):  # plural forms, so matching needs no guessing
-                self._names.add_word(form, form)
+                self._by_key.setdefault(form, []).append(name)
             for i, word in enumerate(name.words):
                 # Typos are sought in ordinary words only: an acronym one edit away is another acronym.
                 if len(word) >= MIN_TYPO_LENGTH and not is_case_sensitive(word):
                     pattern = (*folded[:i], "*", *folded[i + 1:])
                     self.wildcards.setdefault((pattern, folded[i][0]), []).append(name)
+        for form in self._by_key:
+            self._automaton.add_word(form, form)
         if self.names:
-            self._names.make_automaton()
-            self._skeletons.make_automaton()
+            self._automaton.make_automaton()
         # Words that sit just left or right of a typo-prone word in some name, by that word's first
         # letter: an unknown word with neither neighbour cannot be part of a misspelt name.
         self._left_of: dict[str, set[str]] = {}
@@ -214,7 +221,7 @@ class TermMatcher:
             lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in norm.text)
         found: list[tuple[int, int]] = []
         exact, spelled, original, size = self._exact, norm.text, norm.original, len(lowered)
-        for end, key in self._names.iter_long(lowered):
+        for end, key in self._automaton.iter_long(_key(lowered)):
             start, stop = end + 1 - len(key), end + 1
             # Not part of a longer word (inlined: this loop runs for every mention of every page).
             if (start and lowered[start - 1].isalnum()) or (stop < size and lowered[stop].isalnum()):
@@ -229,18 +236,35 @@ class TermMatcher:
             name = self._verify(words)
             if name is not None:
                 mentions.append(Mention(o_start, o_end, name.term_id, name.text))
-            elif near_misses and any(w != w.lower() for w in words):
-                spellings = self._spellings(words)
-                misses.append(NearMiss(o_start, o_end, text[o_start:o_end], spellings[0].term_id,
+                found.append((start, stop))
+                continue
+            if not near_misses:
+                continue
+            surface = text[o_start:o_end]
+            spellings = self._spellings(words)
+            if spellings and surface != surface.lower():
+                misses.append(NearMiss(o_start, o_end, surface, spellings[0].term_id,
                                        tuple(s.text for s in spellings), "case"))
-            found.append((start, end + 1))
+            elif not spellings and (miss := self._look_alike(key, words, surface, o_start, o_end)) is not None:
+                misses.append(miss)
+            found.append((start, stop))
         if near_misses:
-            misses += self._look_alikes(text, norm, found)
             reported = [(m.start, m.end) for m in misses]
             misses += [t for t in self._typos(text, norm, lowered, found)
                        if not any(t.start < end and start < t.end for start, end in reported)]
             misses.sort(key=lambda m: m.start)
         return mentions, misses
+
+    def _look_alike(self, key: str, words: list[str], surface: str, start: int, end: int) -> NearMiss | None:
+        """Letters that differ from a name only by look-alike characters, case kept ("Generative Al")."""
+        if len(key) <= 3:
+            return None  # a lone short word ("Al" in "Al-Rfou") is too often a name; "Generative Al" is caught whole
+        skeleton = _skeleton(" ".join(words))
+        alike = [n for n in self._by_key[key]
+                 if skeleton in {(base := _skeleton(" ".join(n.words))), base + "s", base + "es"}]
+        if not alike:
+            return None
+        return NearMiss(start, end, surface, alike[0].term_id, tuple(a.text for a in alike), "look-alike")
 
     def _spellings(self, words: list[str]) -> list[Name]:
         folded = tuple(w.casefold() for w in words)
@@ -258,29 +282,6 @@ class TermMatcher:
                     _word_ok(w, d, k == last) for k, (w, d) in enumerate(zip(words, name.words, strict=True))):
                 return name
         return None
-
-    def _look_alikes(self, text: str, norm: _Normalised, found: list[tuple[int, int]]) -> list[NearMiss]:
-        skeleton = _skeleton(norm.text)
-        starts = [s for s, _ in found]
-        misses = []
-        text_norm = norm.text
-        for end, key in self._skeletons.iter_long(skeleton):
-            start = end + 1 - len(key)
-            if text_norm[start: end + 1] in self._spelled[key] or not _bounded(skeleton, start, end + 1):
-                continue  # spelt exactly as a name (most matches): a mention, not a look-alike
-            # Inside a mention already found ("Open-weights model" holds "Open weights"): not a look-alike.
-            before = bisect.bisect_right(starts, start) - 1
-            if before >= 0 and found[before][1] >= end + 1:
-                continue
-            if len(key) <= 3:
-                continue  # a lone short word ("Al" in "Al-Rfou") is too often a name; "Generative Al" is caught whole
-            o_start, o_end = norm.original(start), norm.original(end) + 1
-            surface = text[o_start:o_end]
-            alike = self.by_skeleton[key]
-            if surface not in {a.text for a in alike} and self._verify(_WORD.findall(surface)) is None:
-                misses.append(NearMiss(o_start, o_end, surface, alike[0].term_id, tuple(a.text for a in alike),
-                                       "look-alike"))
-        return misses
 
     def _typos(self, text: str, norm: _Normalised, lowered: str, found: list[tuple[int, int]]) -> list[NearMiss]:
         """Typos in one word of a longer name whose other words are spelt right ("Genereative AI"),
