@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from .page import Page
+from .page import Page, pretty_name
 
 
 @dataclass
@@ -19,7 +19,7 @@ class NavSection:
     def title(self) -> str:
         if self.index is not None:
             return self.index.nav_label
-        return PurePosixPath(self.folder).name.replace("-", " ").replace("_", " ").capitalize()
+        return pretty_name(PurePosixPath(self.folder).name)
 
     @property
     def position(self) -> float | None:

@@ -52,7 +52,7 @@ class Page:
         stem = PurePosixPath(self.src).stem
         if stem in ("index", "README"):
             stem = PurePosixPath(self.folder).name or "Home"
-        return stem.replace("-", " ").replace("_", " ").capitalize()
+        return pretty_name(stem)
 
     @property
     def nav_label(self) -> str:
@@ -76,6 +76,11 @@ class Page:
     def slug(self) -> str | None:
         value = self.meta.get("slug")
         return value if isinstance(value, str) and value else None
+
+
+def pretty_name(name: str) -> str:
+    """A file or folder name as a title: "deep-dives" becomes "Deep dives"."""
+    return name.replace("-", " ").replace("_", " ").capitalize()
 
 
 def read_page_source(project: Project, src: str) -> SourceText:

@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from .page import load_page
+from .page import load_page, pretty_name
 from .project import ConfigError, Project
 
 
@@ -44,7 +44,7 @@ def plan_new_page(project: Project, target: str, title: str, section: str | None
     created_index, index_text = None, ""
     if folder != project.docs_dir and not index.exists():
         created_index = index
-        section_title = folder.name.replace("-", " ").capitalize()
+        section_title = pretty_name(folder.name)
         index_text = _render(section_title, f"Pages about {section_title.lower()}.", tags or [], None,
                              f"Pages in this section:\n\n- [{title}]({path.name})\n")
     tags = tags if tags is not None else _index_tags(project, index)
