@@ -162,11 +162,10 @@ def _check_external(project: Project, result: Analysis, args: argparse.Namespace
     from .external.store import ResultStore
     from .external_links import collect, findings_from, settings_from, summary, to_check
 
-    settings, ignore = settings_from(project.options.external, args.allow_host, project.rel(project.config_path))
+    settings, ignore, ttl = settings_from(project.options.external, args.allow_host, project.rel(project.config_path))
     occurrences = collect(result, sources)
     urls = to_check(occurrences, ignore, settings.check_fragments)
-    ttl = project.options.external.get("ttl")
-    store = ResultStore(project.root / ".kb-cache" / "external.json", **({"ttl": ttl} if ttl else {}))
+    store = ResultStore(project.root / ".kb-cache" / "external.json", ttl)
     now = time.time()
     results = {url: cached for url in urls if (cached := store.get(url, now)) is not None}
     due = [url for url in urls if url not in results]

@@ -56,9 +56,11 @@ def collect(analysis: Analysis, sources: set[str] | None = None) -> list[Occurre
     return found
 
 
-def settings_from(options: dict[str, Any], allow_hosts: list[str], where: str) -> tuple[Any, list[re.Pattern[str]]]:
-    """The checker Settings and the ignore patterns, from the plugin's `external` option."""
-    from .external.checker import Settings
+def settings_from(options: dict[str, Any], allow_hosts: list[str],
+                  where: str) -> tuple[Any, list[re.Pattern[str]], dict[str, float]]:
+    """The checker Settings, the ignore patterns and the cache's time-to-live per outcome, from the
+    plugin's `external` option; a ConfigError for anything wrong in it."""
+    from .external.checker import OUTCOMES, Settings
     from .project import ConfigError
 
     for key, value in options.items():
@@ -80,16 +82,21 @@ def settings_from(options: dict[str, Any], allow_hosts: list[str], where: str) -
         accept[str(host).lower()] = frozenset(codes)
     plain = {k: v for k, v in options.items() if k in ("timeout", "retries", "concurrency", "per_host", "interval",
                                                         "max_redirects", "max_retry_after", "check_fragments")}
-    for key, value in plain.items():
-        if not isinstance(value, bool) and value < 0:
-            raise ConfigError(f"{where}: `external.{key}` must not be negative.")
+    ttl = options.get("ttl", {})
+    for outcome, seconds in ttl.items():
+        if outcome not in OUTCOMES or isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+            raise ConfigError(f"{where}: `external.ttl` maps outcomes ({', '.join(OUTCOMES)}) to seconds, "
+                              f"not {outcome!r}: {seconds!r}.")
     hosts = frozenset([*options.get("allow_hosts", []), *allow_hosts])
     for host in hosts:
         if not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+:\d+", host):
             raise ConfigError(f"`{host}` is not HOST:PORT (for example 127.0.0.1:8000).")
-    settings = Settings(**plain, headers={str(k): str(v) for k, v in options.get("headers", {}).items()},
-                        accept=accept, allow_hosts=hosts)
-    return settings, ignore
+    try:  # Settings itself knows which values are allowed (a timeout of 0, a per_host of 0 are not)
+        settings = Settings(**plain, headers={str(k): str(v) for k, v in options.get("headers", {}).items()},
+                            accept=accept, allow_hosts=hosts)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: the kb option `external` has a bad value: {exc}.") from exc
+    return settings, ignore, ttl
 
 
 def to_check(occurrences: list[Occurrence], ignore: list[re.Pattern[str]], keep_fragments: bool) -> list[str]:

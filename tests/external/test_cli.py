@@ -67,3 +67,16 @@ def test_bad_external_option_is_a_clear_usage_error(tmp_path: Path, capsys: pyte
     assert main(["links", "-f", str(root / "mkdocs.yml")]) == 2
     err = capsys.readouterr().err
     assert "no key `per_hots`" in err and "Did you mean `per_host`?" in err
+
+
+@pytest.mark.parametrize(("options", "fragment"), [
+    ("per_host: 0", "bad value"),
+    ("timeout: 0", "bad value"),
+    ("ttl: {ok: a week}", "`external.ttl`"),
+])
+def test_bad_external_values_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              options: str, fragment: str) -> None:
+    root = write_site(tmp_path, {"docs/index.md": page()},
+                      f"site_name: t\nplugins:\n  - kb:\n      external:\n        {options}\n")
+    assert main(["links", "-f", str(root / "mkdocs.yml")]) == 2
+    assert fragment in capsys.readouterr().err
