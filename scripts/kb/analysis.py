@@ -190,11 +190,13 @@ def _compute_all(context: _PageContext, misses: list[Miss], workers: int) -> lis
         return [context.compute(src, source) for src, source in items]
     global _worker_context
     _worker_context = context  # inherited by the forked workers, so the project is never pickled
-    size = -(-len(items) // (workers * 4))
+    # Many small chunks: the pool hands them out as workers free up, so no worker is left with a
+    # long last chunk while the other idles.
+    size = -(-len(items) // (workers * 16))
     chunks = [items[i: i + size] for i in range(0, len(items), size)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts: list[Any] = pool.map(_compute_chunk, chunks)
+            parts: list[Any] = pool.map(_compute_chunk, chunks, chunksize=1)
     finally:
         _worker_context = None
     return [result for part in parts for result in part]

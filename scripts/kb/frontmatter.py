@@ -97,8 +97,9 @@ def parse_mapping(
     """Parse a YAML mapping whose first line is line `first_line` of the file, keeping every node's
     position. `what` names the document in messages ("The front-matter of docs/a.md")."""
     offset = first_line  # a 0-based YAML mark plus this is the 1-based file line
+    loader = _Loader(yaml_text)  # one loader composes and constructs: creating one costs as much as a small parse
     try:
-        node = yaml.compose(yaml_text, Loader=_Loader)
+        node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + offset) if mark else 1
@@ -120,7 +121,7 @@ def parse_mapping(
     mapping = YamlMapping({})
     _index_positions(node, (), offset, mapping, findings, rel_path, what)
     try:
-        data = _Loader("").construct_document(node)
+        data = loader.construct_document(node)
     except (yaml.YAMLError, ValueError, TypeError) as exc:  # for example an unhashable key
         return None, [rule("KB202").finding(
             rel_path, offset, 1, f"{what} cannot be read: {exc}.", "Use plain `key: value` pairs with string keys.",

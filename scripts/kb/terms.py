@@ -16,7 +16,6 @@ next to a word of some longer name, or a capitalised unknown word.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,13 +27,14 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 _WORD = re.compile(r"[^\W_]+")
-_SPACES = re.compile(r"  +")  # a literal prefix: the regex engine scans for it much faster than " {2,}"
+_SPACE_RUN = re.compile(" +")
 MIN_TYPO_LENGTH = 5
 _PUNCTUATION = ".,;:!?()[]{}\"'`<>/"
 
 
 def is_case_sensitive(word: str) -> bool:
-    return any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word)
+    rest = word[1:]
+    return rest != rest.lower() or any(map(str.isdigit, word))
 
 
 def _skeleton(text: str) -> str:
@@ -120,17 +120,21 @@ class _Normalised:
 
     def __init__(self, text: str) -> None:
         translated = text.replace("\n", " ").replace("\t", " ").replace("-", " ").replace("*", " ").replace("_", " ")
-        spans = [m.span() for m in _SPACES.finditer(translated)]
-        pieces, previous = [], 0
-        for start, end in spans:
-            pieces += [translated[previous:start], " "]
+        # Runs of spaces, found with str.find (a page has a few dozen; a regex scan costs twice as much).
+        pieces: list[str] = []
+        self._keys: list[int] = []  # normalised offset just after each collapsed run
+        self._removed: list[int] = []  # characters removed up to and including that run
+        previous = removed = 0
+        start = translated.find("  ")
+        while start != -1:
+            end = _SPACE_RUN.match(translated, start).end()  # type: ignore[union-attr]
+            pieces.append(translated[previous: start + 1])
+            removed += end - start - 1
+            self._keys.append(end - removed)
+            self._removed.append(removed)
             previous = end
-        self.text = "".join(pieces) + translated[previous:]
-        # Where runs of spaces were collapsed: the normalised offset after each run, and how many
-        # characters had been removed by then.
-        self._removed = list(itertools.accumulate(end - start - 1 for start, end in spans))
-        self._keys = [start - removed + (end - start - 1) + 1
-                      for (start, end), removed in zip(spans, self._removed, strict=True)]
+            start = translated.find("  ", end)
+        self.text = "".join(pieces) + translated[previous:] if pieces else translated
 
     def original(self, offset: int) -> int:
         if not self._keys:  # nothing was collapsed: offsets are the same
@@ -161,9 +165,10 @@ class TermMatcher:
             folded = name.folded
             self.by_folded.setdefault(folded, []).append(name)
             written = " ".join(name.words)
+            any_case = not any(map(is_case_sensitive, name.words))
             for form in (written, written + "s", written + "es"):
                 self._exact.setdefault(form, name)
-                if not any(is_case_sensitive(w) for w in name.words):
+                if any_case:
                     self._exact.setdefault(form.lower(), name)
             self.name_words.update(folded)
             key = _key(" ".join(folded))
@@ -201,6 +206,9 @@ class TermMatcher:
             for defined in [name.folded[pattern.index("*")]]
             for length in range(len(defined) - 2, len(defined) + 3)
         }
+
+        self._judged: set[str] = set()  # lowered tokens already judged by _is_suspect
+        self._suspects: dict[str, str] = {}  # judged tokens that are suspects -> the word without punctuation
 
     @staticmethod
     def split(name: str) -> tuple[str, ...]:
@@ -286,12 +294,16 @@ class TermMatcher:
     def _typos(self, text: str, norm: _Normalised, lowered: str, found: list[tuple[int, int]]) -> list[NearMiss]:
         """Typos in one word of a longer name whose other words are spelt right ("Genereative AI"),
         and capitalised words one or two edits from a one-word name ("Transfomer")."""
-        # Distinct unknown words whose first letter and length fit some name word: usually a few.
-        tokens = {t.strip(_PUNCTUATION) for t in set(lowered.split()) if len(t) >= MIN_TYPO_LENGTH}
-        suspects = {w for w in tokens - self.name_words
-                    if len(w) >= MIN_TYPO_LENGTH and w.isalnum() and (w[0], len(w)) in self._typo_shapes
-                    and process.extractOne(w, self._typo_words[w[0]], scorer=Levenshtein.distance,
-                                           score_cutoff=2) is not None}
+        # Pages share most of their vocabulary, so each distinct token is judged once per process and
+        # a page only pays (in C, as a set difference) for the tokens it shares with earlier pages.
+        tokens = set(lowered.split())
+        for token in tokens - self._judged:
+            self._judged.add(token)
+            if self._is_suspect(word := token.strip(_PUNCTUATION)):
+                self._suspects[token] = word
+        if tokens.isdisjoint(self._suspects):  # nearly every page
+            return []
+        suspects = {self._suspects[t] for t in tokens.intersection(self._suspects)}
         misses: list[NearMiss] = []
         seen: set[tuple[int, int]] = set(found)
         for word in sorted(suspects):
@@ -304,6 +316,13 @@ class TermMatcher:
                         misses.append(miss)
                 position = lowered.find(word, end)
         return misses
+
+    def _is_suspect(self, word: str) -> bool:
+        """An unknown word whose first letter and length fit some name word, within two edits of one."""
+        return (len(word) >= MIN_TYPO_LENGTH and word not in self.name_words and word.isalnum()
+                and (word[0], len(word)) in self._typo_shapes
+                and process.extractOne(word, self._typo_words[word[0]], scorer=Levenshtein.distance,
+                                       score_cutoff=2) is not None)
 
     def _beside_name_word(self, text: str, start: int, end: int, letter: str) -> bool:
         before, after = _word_before(text, start), _word_after(text, end)

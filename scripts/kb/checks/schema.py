@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..findings import Finding
 from ..rules import rule
-from ..schema import load_schema, validator
+from ..schema import fast_validator, load_schema, validator
 from ..suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ def schema_findings(
     required_hints: dict[str, str],
 ) -> list[Finding]:
     """Validate `data` against a shipped schema; each error becomes a finding at its YAML line."""
+    if _surely_valid(schema, data):
+        return []
     known = list(load_schema(schema)["properties"])
     findings = []
     for error in validator(schema).iter_errors(data):
@@ -48,6 +50,13 @@ def schema_findings(
                 _value_hint(path, error),
             ))
     return findings
+
+
+def _surely_valid(schema: str, data: dict[str, Any]) -> bool:
+    try:
+        return fast_validator(schema).is_valid(data)
+    except ValueError:  # a value JSON has no type for (YAML allows a few): let the full validator judge
+        return False
 
 
 def _dotted(path: tuple[Any, ...]) -> str:

@@ -1,0 +1,41 @@
+"""TermMatcher on its own: offsets through collapsed separators, and the per-process memo of
+judged words, which must never hide a misspelling that a later page repeats."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from kb.terms import Name, TermMatcher, _Normalised
+
+
+def _matcher(*names: tuple[str, str]) -> TermMatcher:
+    return TermMatcher(Name(text, term_id, TermMatcher.split(text)) for text, term_id in names)
+
+
+def test_normalised_offsets_lead_back_to_the_same_characters() -> None:
+    rng = random.Random(7)
+    for _ in range(2000):
+        text = "".join(rng.choice("ab  \n\t-*_x") for _ in range(rng.randrange(40)))
+        norm = _Normalised(text)
+        translated = re.sub(r"[\n\t*_-]", " ", text)
+        assert norm.text == re.sub(" {2,}", " ", translated)
+        assert all(translated[norm.original(i)] == char for i, char in enumerate(norm.text))
+
+
+def test_mentions_span_line_breaks_hyphens_and_emphasis_with_original_offsets() -> None:
+    matcher = _matcher(("Retrieval-augmented generation", "rag"), ("RAG", "rag"), ("Generative AI", "gen-ai"))
+    text = "We use retrieval augmented\n    generation, *Generative* **AI** and RAGs; not RAGE or rag."
+    found = [(text[m.start:m.end], m.term_id) for m in matcher.mentions(text)]
+    assert found == [("retrieval augmented\n    generation", "rag"), ("Generative* **AI", "gen-ai"),
+                     ("RAGs", "rag")]
+
+
+def test_a_misspelling_is_reported_on_every_page_that_repeats_it() -> None:
+    matcher = _matcher(("Transformer", "transformer"), ("Generative AI", "gen-ai"))
+    first = matcher.scan("The Transfomer came first. Genereative AI followed.")[1]
+    second = matcher.scan("Later pages: Genereative AI again, and the Transfomer.")[1]
+    assert [(m.surface, m.kind) for m in first] == [("Transfomer", "typo"), ("Genereative AI", "typo")]
+    assert [(m.surface, m.kind) for m in second] == [("Genereative AI", "typo"), ("Transfomer", "typo")]
+    # Ordinary words judged on the first page stay ordinary on the second.
+    assert matcher.scan("The transformer, the transformers and generative models.")[1] == []
