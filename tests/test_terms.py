@@ -31,6 +31,13 @@ def test_mentions_span_line_breaks_hyphens_and_emphasis_with_original_offsets() 
                      ("RAGs", "rag")]
 
 
+def test_punctuation_inside_and_around_names() -> None:
+    matcher = _matcher(("A/B testing", "ab"), ("Node.js", "node"), ("RAG", "rag"))
+    text = "\u201cRAG\u201d (RAG), A/B testing and Node.js; not xRAG, RAGx or A/Btesting."
+    found = [(text[m.start:m.end], m.term_id) for m in matcher.mentions(text)]
+    assert found == [("RAG", "rag"), ("RAG", "rag"), ("A/B testing", "ab"), ("Node.js", "node")]
+
+
 def test_a_misspelling_is_reported_on_every_page_that_repeats_it() -> None:
     matcher = _matcher(("Transformer", "transformer"), ("Generative AI", "gen-ai"))
     first = matcher.scan("The Transfomer came first. Genereative AI followed.")[1]

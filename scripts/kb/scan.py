@@ -76,9 +76,11 @@ class PageScan:
     footnotes: list[str] = field(default_factory=list)  # ids the footnotes extension will add
     terms: dict[str, int] = field(default_factory=dict)  # glossary term id -> line of its first mention
     glossary_markers: int = 0  # how many <!-- kb:glossary --> markers the page holds
-    # The readable text (no code, markup, URLs or link targets), offsets kept; not cached.
+    # The readable text (no code, markup, URLs or link targets), offsets kept, and the way from
+    # those offsets to file lines; neither is cached.
     prose: str = field(default="", repr=False, compare=False)
     first_line: int = field(default=1, repr=False, compare=False)
+    positions: LinePositions | None = field(default=None, repr=False, compare=False)
 
 
 class LinePositions:
@@ -265,7 +267,7 @@ def _inline(result: PageScan, md: str, html: str, first_line: int,
     blank += [(m.start(), m.end()) for m in _FOOTNOTE_REF.finditer(md)]
     blank += [(m.start(), m.end()) for m in _INLINE_ATTRS.finditer(md)]
     _markdown_links(md, positions, definitions, used, result, blank)
-    result.prose, result.first_line = _blank_spans(md, blank), first_line
+    result.prose, result.first_line, result.positions = _blank_spans(md, blank), first_line, positions
     for m in _FOOTNOTE_REF.finditer(md):
         result.footnotes.append(f"fnref:{m.group(1)}")
     # Only definitions that a link uses become links: Python-Markdown ignores the others, and so does MkDocs.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -109,10 +110,17 @@ def is_english_word(word: str) -> bool:
     return word.lower() in _dictionary()
 
 
+_LOOK_ALIKES = {"i": "l", "1": "l", "|": "l", "0": "o"}
+_SEARCH_FORM = str.maketrans({
+    **dict.fromkeys(string.punctuation + "\u00a0\u00ab\u00bb\u2013\u2014\u2018\u2019\u201c\u201d\u201e\u2026", " "),
+    **_LOOK_ALIKES,
+})
+
+
 def _key(lowered: str) -> str:
     """The form names are searched by: lower case with look-alike characters folded together, so one
     pass finds mentions, case slips and look-alikes alike (each is then told apart by comparison)."""
-    return lowered.replace("i", "l").replace("1", "l").replace("|", "l").replace("0", "o")
+    return lowered.translate(_SEARCH_FORM)
 
 
 class _Normalised:
@@ -137,10 +145,10 @@ class _Normalised:
         self.text = "".join(pieces) + translated[previous:] if pieces else translated
 
     def original(self, offset: int) -> int:
-        if not self._keys:  # nothing was collapsed: offsets are the same
+        keys = self._keys
+        if not keys or offset < keys[0]:  # before the first collapsed run, offsets are the same
             return offset
-        index = bisect.bisect_right(self._keys, offset) - 1
-        return offset + (self._removed[index] if index >= 0 else 0)
+        return offset + self._removed[bisect.bisect_right(keys, offset) - 1]
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
@@ -179,8 +187,11 @@ class TermMatcher:
                 if len(word) >= MIN_TYPO_LENGTH and not is_case_sensitive(word):
                     pattern = (*folded[:i], "*", *folded[i + 1:])
                     self.wildcards.setdefault((pattern, folded[i][0]), []).append(name)
+        # Every key starts with a space, and so does the text searched (punctuation becomes a space
+        # too): a name can only start after a word ends, and the automaton, which has a single edge
+        # out of its root, rejects the letters inside words at once instead of trying every name.
         for form in self._by_key:
-            self._automaton.add_word(form, form)
+            self._automaton.add_word(" " + form, len(form))
         if self.names:
             self._automaton.make_automaton()
         # Words that sit just left or right of a typo-prone word in some name, by that word's first
@@ -228,13 +239,14 @@ class TermMatcher:
         if len(lowered) != len(norm.text):  # a rare character whose lower case is longer
             lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in norm.text)
         found: list[tuple[int, int]] = []
+        keyed = _key(lowered)
         exact, spelled, original, size = self._exact, norm.text, norm.original, len(lowered)
-        for end, key in self._automaton.iter_long(_key(lowered)):
-            start, stop = end + 1 - len(key), end + 1
-            # Not part of a longer word (inlined: this loop runs for every mention of every page).
-            if (start and lowered[start - 1].isalnum()) or (stop < size and lowered[stop].isalnum()):
+        for stop, length in self._automaton.iter_long(" " + keyed):
+            # The search text has one extra character in front, so `stop` is the end in `lowered`.
+            start = stop - length
+            if stop < size and lowered[stop].isalnum():  # the start is a word boundary by construction
                 continue
-            o_start, o_end = original(start), original(end) + 1
+            o_start, o_end = original(start), original(stop - 1) + 1
             name = exact.get(spelled[start:stop])  # written exactly as the glossary does: most mentions
             if name is not None:
                 mentions.append(Mention(o_start, o_end, name.term_id, name.text))
@@ -253,7 +265,7 @@ class TermMatcher:
             if spellings and surface != surface.lower():
                 misses.append(NearMiss(o_start, o_end, surface, spellings[0].term_id,
                                        tuple(s.text for s in spellings), "case"))
-            elif not spellings and (miss := self._look_alike(key, words, surface, o_start, o_end)) is not None:
+            elif not spellings and (miss := self._look_alike(keyed[start:stop], words, surface, o_start, o_end)):
                 misses.append(miss)
             found.append((start, stop))
         if near_misses:

@@ -98,7 +98,7 @@ def scan_terms(scan: PageScan, matcher: TermMatcher, rel_path: str) -> list[Find
     if not matcher.names or not scan.prose:
         return []
     mentions, misses = matcher.scan(scan.prose)
-    at = LinePositions(scan.prose, scan.first_line).at
+    at = (scan.positions or LinePositions(scan.prose, scan.first_line)).at
     for mention in mentions:
         if mention.term_id not in scan.terms:
             scan.terms[mention.term_id] = at(mention.start)[0]
