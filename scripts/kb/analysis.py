@@ -172,7 +172,8 @@ class _PageContext:
         for src, source in items:
             page, page_findings = load_page(self.project, src, source)
             page_findings += check_front_matter(page, self.tags, self.tags_rel)
-            scan = scan_markdown(page.content, page.content_line) if page.text is not None else None
+            scan = scan_markdown(page.content, page.content_line, prose=bool(self.matcher.names)) \
+                if page.text is not None else None
             results.append((page, page_findings, scan))
         # Terms last, page after page: the matcher's tables stay in the CPU cache instead of being
         # evicted by the Markdown scanning between two pages.

@@ -113,8 +113,9 @@ def _blank(text: str) -> str:
     return re.sub(r"[^\n]", " ", text)
 
 
-def scan_markdown(body: str, first_line: int) -> PageScan:
-    """Scan a page body whose first line is line `first_line` of the file."""
+def scan_markdown(body: str, first_line: int, prose: bool = True) -> PageScan:
+    """Scan a page body whose first line is line `first_line` of the file. `prose` asks for the
+    readable text as well (for glossary terms); it costs about as much as finding the links."""
     lines = body.split("\n")
     md_lines: list[str] = []
     html_lines: list[str] = []
@@ -179,7 +180,7 @@ def scan_markdown(body: str, first_line: int) -> PageScan:
         md_lines.append(md)
         html_lines.append(html)
 
-    _inline(result, "\n".join(md_lines), "\n".join(html_lines), first_line, definitions)
+    _inline(result, "\n".join(md_lines), "\n".join(html_lines), first_line, definitions, prose)
     result.glossary_markers = sum(1 for line in html_lines + md_lines if GLOSSARY_MARKER in line)
     return result
 
@@ -236,7 +237,7 @@ def _split_attr_list(text: str) -> tuple[str, str | None]:
 
 
 def _inline(result: PageScan, md: str, html: str, first_line: int,
-            definitions: dict[str, tuple[str, int, int]]) -> None:
+            definitions: dict[str, tuple[str, int, int]], prose: bool) -> None:
     positions = LinePositions(md, first_line)
     md = _COMMENT.sub(lambda m: _blank(m.group(0)), md)
     html = _COMMENT.sub(lambda m: _blank(m.group(0)), html)
@@ -245,8 +246,11 @@ def _inline(result: PageScan, md: str, html: str, first_line: int,
         target = m.group(1) or f"mailto:{m.group(2)}"
         result.links.append(Link("autolink", target, *positions.at(m.start() + 1)))
     md = _AUTOLINK.sub(lambda m: _blank(m.group(0)), md)
+    blank: list[tuple[int, int]] = []  # spans of md that are not prose
     for source, where in ((md, positions), (html, LinePositions(html, first_line))):
         for m in _TAG.finditer(source):
+            if source is md:
+                blank.append(m.span())
             if m.group(1):
                 continue
             line, column = where.at(m.start())
@@ -262,18 +266,37 @@ def _inline(result: PageScan, md: str, html: str, first_line: int,
                 elif name == "id" or (name == "name" and m.group(2).lower() == "a"):
                     result.ids.append((value, line))
     used: set[str] = set()
-    blank: list[tuple[int, int]] = [(m.start(), m.end()) for m in _TAG.finditer(md)]
-    blank += [(m.start(), m.end()) for m in _BARE_URL.finditer(md)]
-    blank += [(m.start(), m.end()) for m in _FOOTNOTE_REF.finditer(md)]
-    blank += [(m.start(), m.end()) for m in _INLINE_ATTRS.finditer(md)]
+    footnotes = [m.span() for m in _FOOTNOTE_REF.finditer(md)] if "[^" in md else []
     _markdown_links(md, positions, definitions, used, result, blank)
-    result.prose, result.first_line, result.positions = _blank_spans(md, blank), first_line, positions
-    for m in _FOOTNOTE_REF.finditer(md):
-        result.footnotes.append(f"fnref:{m.group(1)}")
+    if prose:
+        blank += footnotes + _bare_urls(md)
+        if "{" in md:
+            blank += [m.span() for m in _INLINE_ATTRS.finditer(md)]
+        result.prose, result.first_line, result.positions = _blank_spans(md, blank), first_line, positions
+    for start, end in footnotes:
+        result.footnotes.append(f"fnref:{md[start + 2: end - 1]}")
     # Only definitions that a link uses become links: Python-Markdown ignores the others, and so does MkDocs.
     for label, (target, line, column) in definitions.items():
         if label in used:
             result.links.append(Link("reference", target, line, column))
+
+
+def _bare_urls(md: str) -> list[tuple[int, int]]:
+    """Spans of bare URLs. Searching from each `://` and `www.` is much faster than letting the regex
+    engine try every position of the page (its pattern starts with a word boundary, not a literal)."""
+    spans: list[tuple[int, int]] = []
+    for marker, back in (("://", 5), ("www.", 0)):
+        position = md.find(marker)
+        while position != -1:
+            m = _BARE_URL.search(md, max(0, position - back), position + len(marker) + 1)
+            if m is None:
+                position = md.find(marker, position + 1)
+                continue
+            m = _BARE_URL.match(md, m.start())  # the search was cut off at the marker; take the whole URL
+            assert m is not None
+            spans.append(m.span())
+            position = md.find(marker, m.end())
+    return spans
 
 
 def _closing_bracket(text: str, start: int) -> int:
@@ -333,14 +356,16 @@ def _destination(text: str, start: int) -> tuple[str, int, int] | None:
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
-    if not spans:
-        return text
-    chars = list(text)
-    for start, end in spans:
-        for i in range(start, end):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+    """`text` with the spans (which may overlap) turned into spaces, newlines kept."""
+    pieces: list[str] = []
+    done = 0
+    for start, end in sorted(spans):
+        start = max(start, done)
+        if end <= start:
+            continue
+        pieces += [text[done:start], _blank(text[start:end]) if "\n" in text[start:end] else " " * (end - start)]
+        done = end
+    return "".join(pieces) + text[done:]
 
 
 def _markdown_links(md: str, positions: LinePositions, definitions: dict[str, tuple[str, int, int]],
