@@ -196,7 +196,8 @@ def _compute_chunk(items: list[tuple[str, SourceText]]) -> list[PageResult]:
 def _compute_all(context: _PageContext, misses: list[Miss], workers: int) -> list[PageResult]:
     items = [(m.src, m.source) for m in misses]
     if workers < 2 or len(items) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        return context.compute(items)
+        # In chunks all the same: a chunk's pages hold their readable text until its terms are scanned.
+        return [result for i in range(0, len(items), 64) for result in context.compute(items[i: i + 64])]
     global _worker_context
     _worker_context = context  # inherited by the forked workers, so the project is never pickled
     # Many small chunks: the pool hands them out as workers free up, so no worker is left with a
