@@ -7,10 +7,11 @@ also match in lower case, with a capital first letter, or in title case. The las
 plural s or es.
 
 Speed matters (every page is scanned against every name), so the text is normalised once with
-C-level string operations and searched with Aho-Corasick automata (pyahocorasick): one pass finds
-every name, a second pass over a "skeleton" of the text (look-alike characters folded together)
-finds look-alikes. Only typos need Python per candidate, and candidates are few: an unknown word
-next to a word of some longer name, or a capitalised unknown word.
+C-level string operations and searched in one Aho-Corasick pass (pyahocorasick) over a search form
+of it: lower case, punctuation as spaces, look-alike characters folded together. That pass finds
+mentions, case slips and look-alikes alike; comparing with the text as written tells them apart.
+Typos need a look at each distinct word, which happens once per word per process; the few
+candidates are an unknown word next to a word of some longer name, or a capitalised unknown word.
 """
 
 from __future__ import annotations
