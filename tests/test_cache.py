@@ -78,3 +78,14 @@ def test_build_after_check_uses_the_cached_analysis(site: Path, monkeypatch: pyt
     built = build_site(site)
     assert seen == []  # the plugin's analysis came from the cache; rendering re-reads pages itself
     assert 'href="a/#intro"' in (built / "index.html").read_text(encoding="utf-8")
+
+
+def test_term_search_is_built_only_when_pages_need_scanning(site: Path) -> None:
+    (site / "glossary").mkdir()
+    (site / "glossary" / "intro.yml").write_text("term: Intro\nshort: An opening section.\n", encoding="utf-8")
+    cold = run(site)
+    assert "matcher" in vars(cold.glossary)  # pages were scanned for terms
+    assert "intro" in cold.index.scans["a.md"].terms
+    warm = run(site)
+    assert "matcher" not in vars(warm.glossary)  # every page came from the cache
+    assert warm.findings == cold.findings

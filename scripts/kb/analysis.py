@@ -41,7 +41,6 @@ class Analysis:
     glossary: Glossary
     links: LinkReport
     index: LinkIndex
-    matcher: TermMatcher
     findings: list[Finding]
     files_checked: int = 0  # pages and glossary files
 
@@ -88,8 +87,7 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
             misses.append(hit)
         else:
             results[src] = hit
-    matcher = glossary.matcher()
-    context = _PageContext(project, tags, matcher)
+    context = _PageContext(project, tags, glossary.matcher if glossary.terms and misses else None)
     for miss, result in zip(misses, _compute_all(context, misses, workers), strict=True):
         results[miss.src] = result
         if cache is not None:
@@ -118,7 +116,7 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
     links = check_links(index)
     in_nav = set(iter_nav_sources(project.nav)) if project.nav else {s for s, p in pages.items() if in_built_nav(p)}
     findings += links.findings + orphan_findings(index, links.inbound, in_nav)
-    return Analysis(project, pages, urls, tags, glossary, links, index, matcher, sort_findings(findings),
+    return Analysis(project, pages, urls, tags, glossary, links, index, sort_findings(findings),
                     len(pages) + glossary.files)
 
 
@@ -161,7 +159,7 @@ def _glossary_page_findings(project: Project, glossary: Glossary, scans: dict[st
 class _PageContext:
     project: Project
     tags: dict[str, Tag] | None
-    matcher: TermMatcher
+    matcher: TermMatcher | None  # None when there are no terms to look for
 
     def __post_init__(self) -> None:
         self.tags_rel = self.project.rel(self.project.tags_path)
@@ -172,9 +170,11 @@ class _PageContext:
         for src, source in items:
             page, page_findings = load_page(self.project, src, source)
             page_findings += check_front_matter(page, self.tags, self.tags_rel)
-            scan = scan_markdown(page.content, page.content_line, prose=bool(self.matcher.names)) \
+            scan = scan_markdown(page.content, page.content_line, self.matcher is not None) \
                 if page.text is not None else None
             results.append((page, page_findings, scan))
+        if self.matcher is None:
+            return results
         # Terms last, page after page: the matcher's tables stay in the CPU cache instead of being
         # evicted by the Markdown scanning between two pages.
         for page, page_findings, scan in results:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,9 @@ class Glossary:
     digest: str = ""  # of every term file's text: what per-page results depend on
     files: int = 0
 
+    @cached_property
     def matcher(self) -> TermMatcher:
+        """Built on first use: a run whose pages all come from the cache never needs it."""
         return TermMatcher(
             Name(name, term.id, TermMatcher.split(name)) for term in self.terms.values() for name in term.names
         )

@@ -94,7 +94,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         self.analysis = analysis = analyse(self._project, use_cache=self._project.options.cache)
         self._unlisted_urls = set()
-        self._matcher = analysis.matcher
+        self._matcher = analysis.glossary.matcher
         self._shorts = {t.id: t.short for t in analysis.glossary.terms.values()}
         terms_by_page = {src: scan.terms for src, scan in analysis.index.scans.items()}
         self._mentioned_on = mentioned_on(analysis.glossary, analysis.pages, terms_by_page, in_built_nav)
