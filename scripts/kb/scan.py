@@ -115,7 +115,7 @@ def _blank(text: str) -> str:
 
 def scan_markdown(body: str, first_line: int, prose: bool = True) -> PageScan:
     """Scan a page body whose first line is line `first_line` of the file. `prose` asks for the
-    readable text as well (for glossary terms); it costs about as much as finding the links."""
+    readable text as well, which only glossary terms need; it adds about a tenth to the scan."""
     lines = body.split("\n")
     md_lines: list[str] = []
     html_lines: list[str] = []
