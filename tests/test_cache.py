@@ -89,3 +89,11 @@ def test_term_search_is_built_only_when_pages_need_scanning(site: Path) -> None:
     warm = run(site)
     assert "matcher" not in vars(warm.glossary)  # every page came from the cache
     assert warm.findings == cold.findings
+
+
+def test_editing_the_tags_file_refreshes_cached_tag_findings(site: Path) -> None:
+    tags = site / "docs" / "tags.yml"
+    tags.write_text("y:\n  label: Y\n  description: Not the tag the pages use.\n", encoding="utf-8")
+    assert any(f.code == "KB208" for f in run(site).findings)
+    tags.write_text("x:\n  label: X\n  description: The tag the pages use.\n", encoding="utf-8")
+    assert not any(f.code == "KB208" for f in run(site).findings)

@@ -69,11 +69,12 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
     findings: list[Finding] = []
     tags, tag_findings = load_tags(project)
     findings += tag_findings
-    tags_bytes = project.tags_path.read_bytes() if tags is not None else b""
     glossary, glossary_findings = load_glossary(project)
     findings += glossary_findings
-    # Per-page results include glossary mentions, so any glossary edit starts a cold run.
-    cache = PageCache(project, fingerprint(project, tags_bytes, glossary.digest.encode())) if use_cache else None
+    # Per-page results depend on the tags as loaded (not on the file's layout) and include glossary
+    # mentions, so any glossary edit starts a cold run.
+    cache = PageCache(project, fingerprint(project, repr(tags).encode(), glossary.digest.encode())) \
+        if use_cache else None
 
     results: dict[str, PageResult] = {}
     misses: list[Miss] = []
