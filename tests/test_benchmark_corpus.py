@@ -22,9 +22,17 @@ def test_generated_corpus_is_clean_and_has_the_promised_shape(tmp_path: Path) ->
 
 
 def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
-    bench_check.generate(tmp_path, 250)
+    bench_check.generate(tmp_path, 250, terms=40)
+    page = tmp_path / "docs" / "s0003" / "p00070.md"  # near misses come back from the workers too
+    planted = "\nThe Kakami attentoin and the KAKALO TOKEN.\n"  # a typo and a case slip
+    page.write_text(page.read_text(encoding="utf-8") + planted, encoding="utf-8")
     project = Project.from_config_file(tmp_path / "mkdocs.yml")
     serial = analyse(project, use_cache=False, workers=1)
     parallel = analyse(project, use_cache=False, workers=2)
+    assert sum(f.code == "KB505" and f.path.endswith("p00070.md") for f in serial.findings) == 2
     assert parallel.findings == serial.findings
     assert parallel.index.scans == serial.index.scans
+    assert sum(len(scan.terms) for scan in serial.index.scans.values()) > 250
+    # The workers send pages back without their text; the parent puts it back.
+    assert parallel.pages == serial.pages
+    assert parallel.pages["s0003/p00070.md"].content.endswith("the KAKALO TOKEN.\n")

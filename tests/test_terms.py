@@ -6,11 +6,11 @@ from __future__ import annotations
 import random
 import re
 
-from kb.terms import Name, TermMatcher, _Normalised
+from kb.terms import TermMatcher, _Normalised
 
 
 def _matcher(*names: tuple[str, str]) -> TermMatcher:
-    return TermMatcher(Name(text, term_id, TermMatcher.split(text)) for text, term_id in names)
+    return TermMatcher.of(names)
 
 
 def test_normalised_offsets_lead_back_to_the_same_characters() -> None:

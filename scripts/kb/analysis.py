@@ -6,10 +6,10 @@ and through the shared cache a build right after `kb check` re-reads nothing.
 
 from __future__ import annotations
 
+import contextlib
 import gc
-import multiprocessing
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from .cache import Miss, PageCache, PageResult, fingerprint
 from .changes import ChangeSet
@@ -17,19 +17,21 @@ from .checks.frontmatter import check_front_matter
 from .checks.glossary import check_glossary, glossary_page_anchors, scan_terms, unused_terms
 from .checks.links import LinkIndex, LinkReport, check_links, iter_nav_sources, orphan_findings
 from .findings import Finding, sort_findings
-from .glossary import Glossary, load_glossary
+from .glossary import Glossary, parse_glossary, read_glossary
 from .nav import in_built_nav
 from .page import Page, discover_files, load_page, read_page_source
 from .project import Project
 from .rules import rule
 from .scan import GLOSSARY_MARKER, PageScan, scan_markdown
-from .source import SourceText
 from .tags import Tag, load_tags
 from .terms import TermMatcher
 from .urls import PageUrl, compute_urls
+from .workers import Item, PageWorkers, available
 
 # Below this many pages to compute, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
+# Pages computed together when serial: their readable text is held until their terms are scanned.
+CHUNK = 64
 
 
 @dataclass
@@ -66,14 +68,32 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
             renamed: dict[str, str] | None = None) -> Analysis:
     """Check the whole project. `workers` > 1 computes uncached pages in that many processes;
     `renamed` (old -> new docs paths) lets broken links suggest a file's new name."""
+    with _rare_collections():
+        return _analyse(project, use_cache, workers, renamed or {})
+
+
+@contextlib.contextmanager
+def _rare_collections() -> Iterator[None]:
+    """A check allocates hundreds of thousands of small objects that live until it ends and form
+    almost no reference cycles; at the default thresholds the garbage collector walks them again and
+    again, up to a tenth of a cold check."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _analyse(project: Project, use_cache: bool, workers: int, renamed: dict[str, str]) -> Analysis:
     findings: list[Finding] = []
     tags, tag_findings = load_tags(project)
     findings += tag_findings
-    glossary, glossary_findings = load_glossary(project)
-    findings += glossary_findings
+    # The glossary is read now, for the cache fingerprint, and parsed while the pages are computed.
+    glossary_sources = read_glossary(project)
     # Per-page results depend on the tags as loaded (not on the file's layout) and include glossary
     # mentions, so any glossary edit starts a cold run.
-    cache = PageCache(project, fingerprint(project, repr(tags).encode(), glossary.digest.encode())) \
+    cache = PageCache(project, fingerprint(project, repr(tags).encode(), glossary_sources.digest.encode())) \
         if use_cache else None
 
     results: dict[str, PageResult] = {}
@@ -88,35 +108,42 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
             misses.append(hit)
         else:
             results[src] = hit
-    context = _PageContext(project, tags, glossary.matcher if glossary.terms and misses else None)
-    for miss, result in zip(misses, _compute_all(context, misses, workers), strict=True):
-        results[miss.src] = result
-        if cache is not None:
-            cache.store(miss, result)
+    items = [(m.src, m.source) for m in misses]
+    context = _PageContext(project, tags, prose=bool(glossary_sources.files))
+    with contextlib.ExitStack() as stack:
+        running = stack.enter_context(PageWorkers(context, items, workers)) \
+            if workers > 1 and len(items) >= PARALLEL_THRESHOLD and available() else None
+        glossary, glossary_findings = parse_glossary(glossary_sources)  # meanwhile the workers start on the pages
+        findings += glossary_findings
+        if running is not None:
+            running.search(glossary.spellings())
+            computed = running.pages()
+        else:
+            computed = context.serially(items, glossary.matcher if glossary.terms and items else None)
+        results.update(zip((m.src for m in misses), computed, strict=True))
+        pages = {src: results[src][0] for src in sorted(results)}
+        scans = {src: scan for src in pages if (scan := results[src][2]) is not None}
+        # Everything that does not depend on glossary terms, while the workers look for them.
+        urls, url_findings = compute_urls(list(pages.values()), project.use_directory_urls)
+        findings += url_findings
+        glossary_page = project.options.glossary_page
+        findings += check_glossary(glossary, set(pages), tags, project.rel(project.tags_path))
+        extra = {glossary_page: glossary_page_anchors(glossary)} if glossary_page in pages else {}
+        index = LinkIndex(pages, urls, scans, assets, project.slugify, project.slug_separator, project.site_url,
+                          extra_anchors=extra, renamed=renamed)
+        links = check_links(index)
+        in_nav = set(iter_nav_sources(project.nav)) if project.nav \
+            else {s for s, p in pages.items() if in_built_nav(p)}
+        findings += links.findings + orphan_findings(index, links.inbound, in_nav)
+        if running is not None:
+            running.add_terms(computed)
     if cache is not None:
+        for miss, result in zip(misses, computed, strict=True):
+            cache.store(miss, result)
         cache.save(set(results))
-
-    pages: dict[str, Page] = {}
-    scans: dict[str, PageScan] = {}
-    for src in sorted(results):
-        page, page_findings, scan = results[src]
-        pages[src] = page
-        findings += page_findings
-        if scan is not None:
-            scans[src] = scan
-    findings = _drop_deliberate_spellings(findings)
-    urls, url_findings = compute_urls(list(pages.values()), project.use_directory_urls)
-    findings += url_findings
-    glossary_page = project.options.glossary_page
-    findings += check_glossary(glossary, set(pages), tags, project.rel(project.tags_path))
+    findings += _drop_deliberate_spellings([f for src in pages for f in results[src][1]])
     findings += unused_terms(glossary, scans, glossary_page)
     findings += _glossary_page_findings(project, glossary, scans)
-    extra = {glossary_page: glossary_page_anchors(glossary)} if glossary_page in pages else {}
-    index = LinkIndex(pages, urls, scans, assets, project.slugify, project.slug_separator, project.site_url,
-                      extra_anchors=extra, renamed=renamed or {})
-    links = check_links(index)
-    in_nav = set(iter_nav_sources(project.nav)) if project.nav else {s for s, p in pages.items() if in_built_nav(p)}
-    findings += links.findings + orphan_findings(index, links.inbound, in_nav)
     return Analysis(project, pages, urls, tags, glossary, links, index, sort_findings(findings),
                     len(pages) + glossary.files)
 
@@ -160,58 +187,35 @@ def _glossary_page_findings(project: Project, glossary: Glossary, scans: dict[st
 class _PageContext:
     project: Project
     tags: dict[str, Tag] | None
-    matcher: TermMatcher | None  # None when there are no terms to look for
+    prose: bool  # whether pages need their readable text (for glossary terms)
 
     def __post_init__(self) -> None:
         self.tags_rel = self.project.rel(self.project.tags_path)
 
-    def compute(self, items: list[tuple[str, SourceText]]) -> list[PageResult]:
-        """Everything about each page that does not depend on other pages."""
+    def pages(self, items: list[Item]) -> list[PageResult]:
         results: list[PageResult] = []
         for src, source in items:
             page, page_findings = load_page(self.project, src, source)
             page_findings += check_front_matter(page, self.tags, self.tags_rel)
-            scan = scan_markdown(page.content, page.content_line, self.matcher is not None) \
-                if page.text is not None else None
+            scan = scan_markdown(page.content, page.content_line, self.prose) if page.text is not None else None
             results.append((page, page_findings, scan))
-        if self.matcher is None:
-            return results
-        # Terms last, page after page: the matcher's tables stay in the CPU cache instead of being
-        # evicted by the Markdown scanning between two pages.
-        for page, page_findings, scan in results:
-            if scan is not None:
-                page_findings += scan_terms(scan, self.matcher, page.rel_path)
-                # Only needed here; dropping them saves memory and the copy back from workers.
-                scan.prose, scan.positions = "", None
         return results
 
+    def finish(self, results: list[PageResult], matcher: TermMatcher | None) -> None:
+        # Terms after the Markdown of a whole chunk, page after page: the matcher's tables stay in
+        # the CPU cache instead of being evicted by the Markdown scanning between two pages.
+        for page, page_findings, scan in results:
+            if scan is not None:
+                if matcher is not None:
+                    page_findings += scan_terms(scan, matcher, page.rel_path)
+                # Only needed for terms; dropping them saves memory and the copy back from workers.
+                scan.prose, scan.positions = "", None
 
-_worker_context: _PageContext | None = None
+    def serially(self, items: list[Item], matcher: TermMatcher | None) -> list[PageResult]:
+        results: list[PageResult] = []
+        for i in range(0, len(items), CHUNK):
+            chunk = self.pages(items[i: i + CHUNK])
+            self.finish(chunk, matcher)
+            results += chunk
+        return results
 
-
-def _compute_chunk(items: list[tuple[str, SourceText]]) -> list[PageResult]:
-    assert _worker_context is not None
-    return _worker_context.compute(items)
-
-
-def _compute_all(context: _PageContext, misses: list[Miss], workers: int) -> list[PageResult]:
-    items = [(m.src, m.source) for m in misses]
-    if workers < 2 or len(items) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        # In chunks all the same: a chunk's pages hold their readable text until its terms are scanned.
-        return [result for i in range(0, len(items), 64) for result in context.compute(items[i: i + 64])]
-    global _worker_context
-    _worker_context = context  # inherited by the forked workers, so the project is never pickled
-    # Many small chunks: the pool hands them out as workers free up, so no worker is left with a
-    # long last chunk while the other idles.
-    size = -(-len(items) // (workers * 16))
-    chunks = [items[i: i + size] for i in range(0, len(items), size)]
-    # Objects that exist before the fork are shared copy-on-write. Freezing them keeps the workers'
-    # garbage collector from walking (and so copying) the whole inherited heap.
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts: list[Any] = pool.map(_compute_chunk, chunks, chunksize=1)
-    finally:
-        gc.unfreeze()
-        _worker_context = None
-    return [result for part in parts for result in part]

@@ -13,8 +13,8 @@ from .findings import Finding
 from .frontmatter import YamlMapping, parse_mapping, to_json_compatible
 from .project import Project
 from .rules import rule
-from .source import read_source
-from .terms import Name, TermMatcher
+from .source import SourceText, read_source
+from .terms import TermMatcher
 
 TERM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -87,12 +87,14 @@ class Glossary:
     digest: str = ""  # of every term file's text: what per-page results depend on
     files: int = 0
 
+    def spellings(self) -> list[tuple[str, str]]:
+        """(name, term id) for every name of every term: what pages are searched for."""
+        return [(name, term.id) for term in self.terms.values() for name in term.names]
+
     @cached_property
     def matcher(self) -> TermMatcher:
         """Built on first use: a run whose pages all come from the cache never needs it."""
-        return TermMatcher(
-            Name(name, term.id, TermMatcher.split(name)) for term in self.terms.values() for name in term.names
-        )
+        return TermMatcher.of(self.spellings())
 
 
 def glossary_files(project: Project) -> list[Path]:
@@ -103,19 +105,34 @@ def glossary_files(project: Project) -> list[Path]:
                   key=lambda p: p.name)  # comparing Path objects is several times slower than names
 
 
-def load_glossary(project: Project) -> tuple[Glossary, list[Finding]]:
+@dataclass
+class GlossarySources:
+    """The term files as read: enough for the cache fingerprint, before any YAML is parsed."""
+
+    rel_dir: str
+    files: list[tuple[str, SourceText]]  # (file name, text)
+    digest: str  # of every term file's name and text
+
+
+def read_glossary(project: Project) -> GlossarySources:
+    folder = project.rel(project.glossary_path)
+    digest = hashlib.sha256()
+    files = []
+    for path in glossary_files(project):
+        source = read_source(path, f"{folder}/{path.name}", project.options.max_page_size)
+        digest.update(f"{path.name}\0{source.text}\0".encode())
+        files.append((path.name, source))
+    return GlossarySources(folder, files, digest.hexdigest())
+
+
+def parse_glossary(sources: GlossarySources) -> tuple[Glossary, list[Finding]]:
     """Every term file, each validated against the schema; bad files are reported and skipped."""
     from .checks.schema import schema_findings
 
     findings: list[Finding] = []
     terms: dict[str, Term] = {}
-    folder = project.rel(project.glossary_path)
-    digest = hashlib.sha256()
-    paths = glossary_files(project)
-    for path in paths:
-        rel = f"{folder}/{path.name}"
-        source = read_source(path, rel, project.options.max_page_size)
-        digest.update(f"{path.name}\0{source.text}\0".encode())
+    for name, source in sources.files:
+        rel = source.rel_path
         findings += source.findings
         if source.text is None:
             continue
@@ -123,19 +140,23 @@ def load_glossary(project: Project) -> tuple[Glossary, list[Finding]]:
         findings += parse_findings
         if mapping is None:
             continue
-        term_id = path.stem
+        term_id, suffix = name.rsplit(".", 1)
         if not TERM_ID.match(term_id):
             suggestion = re.sub(r"[^a-z0-9]+", "-", term_id.lower()).strip("-")
             findings.append(rule("KB501").finding(
-                rel, 1, 1, f"The glossary file name {path.name} is not a valid term id.",
-                f"Rename it to {suggestion}{path.suffix}: ids are lowercase words joined by hyphens.",
+                rel, 1, 1, f"The glossary file name {name} is not a valid term id.",
+                f"Rename it to {suggestion}.{suffix}: ids are lowercase words joined by hyphens.",
             ))
         findings += schema_findings("glossary", to_json_compatible(mapping.data), mapping, rel, "",
                                     _REQUIRED_HINTS)
         if not mapping.data.get("term") and not mapping.data.get("short"):
             continue  # nothing usable; the missing fields are already reported
         terms[term_id] = Term(term_id, rel, mapping.data, mapping)
-    return Glossary(terms, folder, digest.hexdigest(), len(paths)), findings
+    return Glossary(terms, sources.rel_dir, sources.digest, len(sources.files)), findings
+
+
+def load_glossary(project: Project) -> tuple[Glossary, list[Finding]]:
+    return parse_glossary(read_glossary(project))
 
 
 _REQUIRED_HINTS = {

@@ -222,6 +222,11 @@ class TermMatcher:
         self._judged: set[str] = set()  # lowered tokens already judged by _is_suspect
         self._suspects: dict[str, str] = {}  # judged tokens that are suspects -> the word without punctuation
 
+    @classmethod
+    def of(cls, spellings: Iterable[tuple[str, str]]) -> TermMatcher:
+        """A matcher for (name, term id) pairs."""
+        return cls(Name(name, term_id, cls.split(name)) for name, term_id in spellings)
+
     @staticmethod
     def split(name: str) -> tuple[str, ...]:
         return tuple(_WORD.findall(name))

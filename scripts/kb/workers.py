@@ -1,0 +1,212 @@
+"""Computing pages in forked worker processes.
+
+Not multiprocessing.Pool, for three reasons. A pool pickles every task and result, so page texts
+would travel to the workers and back although the workers inherit them at the fork and the parent
+still holds them; here tasks are chunk numbers and results come back without the texts. A pool
+worker keeps nothing between tasks, so the work could not be staged; here each worker first does
+the pages' own work for the chunks it claims while the parent parses the glossary, hands those
+results over, and then searches its pages for glossary terms while the parent checks links. And a
+pool hides a worker that dies; here the parent notices and says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+import multiprocessing
+import sys
+import traceback
+from collections.abc import Sequence
+from multiprocessing.connection import Connection, wait
+from types import TracebackType
+from typing import Any, Protocol
+
+from .cache import PageResult
+from .findings import Finding
+from .source import SourceText
+from .terms import TermMatcher
+
+Item = tuple[str, SourceText]
+
+# Chunks per worker: enough that workers claiming them as they free up finish close together.
+CHUNKS_PER_WORKER = 16
+
+
+class PageWork(Protocol):
+    def pages(self, items: list[Item]) -> list[PageResult]:
+        """Everything about each page that needs neither other pages nor the glossary."""
+
+    def finish(self, results: list[PageResult], matcher: TermMatcher | None) -> None:
+        """Glossary terms on the pages (when there is a matcher), then drop what only that needed."""
+
+
+def available() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class PageWorkers:
+    """Workers that start on `items` when the block is entered. In order:
+
+        with PageWorkers(work, items, 2) as running:
+            glossary = ...                      # the workers are busy with the pages meanwhile
+            running.search(glossary.spellings())
+            results = running.pages()           # in the order of `items`, without glossary terms
+            ...                                 # checks across pages while the workers search for terms
+            running.add_terms(results)
+    """
+
+    def __init__(self, work: PageWork, items: list[Item], workers: int) -> None:
+        self._work = work
+        self._items = items
+        self._size = size = -(-len(items) // (workers * CHUNKS_PER_WORKER))
+        self._chunks = [items[i: i + size] for i in range(0, len(items), size)]
+        self._count = workers
+        self._context = multiprocessing.get_context("fork")
+        self._next = self._context.Value("i", 0)  # the next unclaimed chunk
+        self._processes: list[Any] = []
+        self._spellings_out: list[Connection] = []
+        self._results_in: list[Connection] = []
+
+    def __enter__(self) -> PageWorkers:
+        # Objects that exist before the fork are shared copy-on-write. Freezing them keeps the
+        # workers' garbage collector from walking (and so copying) the whole inherited heap.
+        gc.freeze()
+        # Text still buffered would be written again by every worker as it exits.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            for _ in range(self._count):
+                spellings_in, spellings_out = self._context.Pipe(duplex=False)
+                results_in, results_out = self._context.Pipe(duplex=False)
+                process = self._context.Process(target=self._run, args=(spellings_in, results_out), daemon=True)
+                process.start()
+                # The parent keeps only its own ends, so a worker's death is seen as an end of file.
+                spellings_in.close()
+                results_out.close()
+                self._processes.append(process)
+                self._spellings_out.append(spellings_out)
+                self._results_in.append(results_in)
+        except BaseException:
+            self._stop()
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
+        gc.unfreeze()
+        for process in self._processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        for connection in (*self._spellings_out, *self._results_in):
+            connection.close()
+        self._processes.clear()
+
+    def _claim(self) -> int:
+        with self._next.get_lock():
+            index: int = self._next.value
+            self._next.value = index + 1
+        return index
+
+    def _run(self, spellings_in: Connection, results_out: Connection) -> None:
+        """A worker's whole life: the pages of the chunks it claims, then their glossary terms."""
+        try:
+            done: list[tuple[int, list[PageResult]]] = []
+            while (index := self._claim()) < len(self._chunks):
+                done.append((index, self._work.pages(self._chunks[index])))
+            spellings: Sequence[tuple[str, str]] = spellings_in.recv()
+            # The pages go first, so that the parent checks links while this worker searches for terms.
+            results_out.send(("pages", _shipped(done)))
+            matcher = TermMatcher.of(spellings) if spellings else None
+            terms: list[tuple[int, list[tuple[dict[str, int], list[Finding]]]]] = []
+            for index, results in done:
+                before = [len(page_findings) for _, page_findings, _ in results]
+                self._work.finish(results, matcher)
+                terms.append((index, [(scan.terms if scan is not None else {}, page_findings[count:])
+                                      for (_, page_findings, scan), count in zip(results, before, strict=True)]))
+            results_out.send(("terms", terms))
+        except BaseException:
+            # Whatever it is (a bug, an interrupt), the parent must hear of it rather than wait forever.
+            results_out.send(("failed", traceback.format_exc()))
+
+    def search(self, spellings: Sequence[tuple[str, str]]) -> None:
+        """Have the workers search their pages for `spellings` (none: no glossary) once done with them."""
+        for connection in self._spellings_out:
+            with contextlib.suppress(BrokenPipeError):  # a worker that is gone is reported on receiving
+                connection.send(list(spellings))
+
+    def pages(self) -> list[PageResult]:
+        """Every page's results but glossary terms, in the order of the items."""
+        out: list[PageResult] = []
+        parts = dict(part for payload in self._receive("pages") for part in payload)
+        for index, chunk in enumerate(self._chunks):
+            for (_, source), (result, cut) in zip(chunk, parts[index], strict=True):
+                out.append(_with_text(result, source, cut))
+        return out
+
+    def add_terms(self, results: list[PageResult]) -> None:
+        """Add to `results` (from `pages`) the terms each page mentions and their near misses."""
+        for payload in self._receive("terms"):
+            for index, found in payload:
+                first = index * self._size
+                for (_, page_findings, scan), (terms, term_findings) in zip(
+                        results[first: first + len(found)], found, strict=True):
+                    if scan is not None:
+                        scan.terms = terms
+                    page_findings += term_findings
+
+    def _receive(self, stage: str) -> list[Any]:
+        """One message from every worker, as each arrives; a worker that failed or died raises."""
+        payloads = []
+        waiting = dict(zip(self._results_in, self._processes, strict=True))
+        while waiting:
+            for ready in wait([*waiting, *(p.sentinel for p in waiting.values())]):
+                connection = ready if isinstance(ready, Connection) else _connection_of(waiting, ready)
+                if connection is None or connection not in waiting:
+                    continue
+                process = waiting.pop(connection)
+                try:
+                    status, payload = connection.recv()
+                except EOFError:
+                    raise RuntimeError(
+                        f"A kb worker process stopped without a result (exit code {process.exitcode}); "
+                        "the system may be short of memory. Run the check again.") from None
+                if status == "failed":
+                    raise RuntimeError(f"A kb worker process failed:\n{payload}")
+                assert status == stage, f"expected {stage}, got {status}"
+                payloads.append(payload)
+        return payloads
+
+
+def _connection_of(waiting: dict[Connection, Any], sentinel: object) -> Connection | None:
+    """The result connection of the worker whose process `sentinel` belongs to."""
+    return next((c for c, p in waiting.items() if p.sentinel == sentinel), None)
+
+
+def _shipped(done: list[tuple[int, list[PageResult]]]) -> list[tuple[int, list[tuple[PageResult, int | None]]]]:
+    """The results as sent to the parent: without the page texts (the parent has them) but with where
+    the body starts in the text; without the readable text, which only the worker needs."""
+    shipped = []
+    for index, results in done:
+        out = []
+        for page, page_findings, scan in results:
+            cut = len(page.text) - len(page.front.body) if page.text is not None and page.front is not None else None
+            page = dataclasses.replace(page, text=None, front=page.front and dataclasses.replace(page.front, body=""))
+            if scan is not None:
+                scan = dataclasses.replace(scan, prose="", positions=None)
+            out.append(((page, page_findings, scan), cut))
+        shipped.append((index, out))
+    return shipped
+
+
+def _with_text(result: PageResult, source: SourceText, cut: int | None) -> PageResult:
+    page = result[0]
+    page.text = source.text
+    if cut is not None and page.front is not None and source.text is not None:
+        page.front.body = source.text[cut:]
+    return result
+
