@@ -47,7 +47,7 @@ def _items(count: int) -> list[Item]:
 def test_results_come_back_in_order_with_their_texts_and_terms() -> None:
     items = _items(100)
     with PageWorkers(_Work(), items, 2) as running:
-        running.search([("RAG", "rag")])
+        running.search(TermMatcher.of([("RAG", "rag")]))
         results = running.pages()
         assert all(scan is not None and scan.terms == {} for _, _, scan in results)  # not searched yet
         running.add_terms(results)
@@ -56,9 +56,9 @@ def test_results_come_back_in_order_with_their_texts_and_terms() -> None:
     assert [scan.terms if scan else None for _, _, scan in results] == [{"rag": 1} if i % 3 else {} for i in range(100)]
 
 
-def test_no_spellings_means_no_search() -> None:
+def test_no_matcher_means_no_search() -> None:
     with PageWorkers(_Work(), _items(40), 2) as running:
-        running.search([])
+        running.search(None)
         results = running.pages()
         running.add_terms(results)
     assert all(scan is not None and scan.terms == {} for _, _, scan in results)
@@ -67,12 +67,12 @@ def test_no_spellings_means_no_search() -> None:
 def test_a_failing_worker_reports_its_error() -> None:
     with pytest.raises(RuntimeError, match=r"(?s)failed.*ValueError: cannot compute p017\.md"), \
             PageWorkers(_Work(fail_on="p017.md"), _items(60), 2) as running:
-        running.search([])
+        running.search(None)
         running.pages()
 
 
 def test_a_worker_that_dies_is_reported_not_waited_for() -> None:
     with pytest.raises(RuntimeError, match=r"stopped without a result \(exit code 3\)"), \
             PageWorkers(_Work(die_on="p017.md"), _items(60), 2) as running:
-        running.search([("RAG", "rag")])
+        running.search(TermMatcher.of([("RAG", "rag")]))
         running.pages()

@@ -116,7 +116,7 @@ def _analyse(project: Project, use_cache: bool, workers: int, renamed: dict[str,
         glossary, glossary_findings = parse_glossary(glossary_sources)  # meanwhile the workers start on the pages
         findings += glossary_findings
         if running is not None:
-            running.search(glossary.spellings())
+            running.search(glossary.matcher if glossary.terms else None)
             computed = running.pages()
         else:
             computed = context.serially(items, glossary.matcher if glossary.terms and items else None)

@@ -15,9 +15,10 @@ import contextlib
 import dataclasses
 import gc
 import multiprocessing
+import pickle
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
 from multiprocessing.connection import Connection, wait
 from types import TracebackType
 from typing import Any, Protocol
@@ -50,7 +51,7 @@ class PageWorkers:
 
         with PageWorkers(work, items, 2) as running:
             glossary = ...                      # the workers are busy with the pages meanwhile
-            running.search(glossary.spellings())
+            running.search(glossary.matcher)
             results = running.pages()           # in the order of `items`, without glossary terms
             ...                                 # checks across pages while the workers search for terms
             running.add_terms(results)
@@ -58,15 +59,16 @@ class PageWorkers:
 
     def __init__(self, work: PageWork, items: list[Item], workers: int) -> None:
         self._work = work
-        self._items = items
         self._size = size = -(-len(items) // (workers * CHUNKS_PER_WORKER))
         self._chunks = [items[i: i + size] for i in range(0, len(items), size)]
         self._count = workers
         self._context = multiprocessing.get_context("fork")
         self._next = self._context.Value("i", 0)  # the next unclaimed chunk
         self._processes: list[Any] = []
-        self._spellings_out: list[Connection] = []
-        self._results_in: list[Connection] = []
+        self._matchers_out: list[Connection] = []
+        self._live: dict[Connection, Any] = {}  # result connections still to send their last message
+        self._inbox: dict[str, list[Any]] = {"pages": [], "terms": []}
+        self._sender: threading.Thread | None = None
 
     def __enter__(self) -> PageWorkers:
         # Objects that exist before the fork are shared copy-on-write. Freezing them keeps the
@@ -77,16 +79,17 @@ class PageWorkers:
         sys.stderr.flush()
         try:
             for _ in range(self._count):
-                spellings_in, spellings_out = self._context.Pipe(duplex=False)
+                matcher_in, matcher_out = self._context.Pipe(duplex=False)
                 results_in, results_out = self._context.Pipe(duplex=False)
-                process = self._context.Process(target=self._run, args=(spellings_in, results_out), daemon=True)
+                _widen(results_in)
+                process = self._context.Process(target=self._run, args=(matcher_in, results_out), daemon=True)
                 process.start()
                 # The parent keeps only its own ends, so a worker's death is seen as an end of file.
-                spellings_in.close()
+                matcher_in.close()
                 results_out.close()
                 self._processes.append(process)
-                self._spellings_out.append(spellings_out)
-                self._results_in.append(results_in)
+                self._matchers_out.append(matcher_out)
+                self._live[results_in] = process
         except BaseException:
             self._stop()
             raise
@@ -102,8 +105,10 @@ class PageWorkers:
             if process.is_alive():
                 process.terminate()
             process.join()
-        for connection in (*self._spellings_out, *self._results_in):
-            connection.close()
+        for connection in (*self._matchers_out, *self._live):
+            connection.close()  # also ends a sender still blocked on a worker that is gone
+        if self._sender is not None:
+            self._sender.join()
         self._processes.clear()
 
     def _claim(self) -> int:
@@ -112,16 +117,16 @@ class PageWorkers:
             self._next.value = index + 1
         return index
 
-    def _run(self, spellings_in: Connection, results_out: Connection) -> None:
-        """A worker's whole life: the pages of the chunks it claims, then their glossary terms."""
+    def _run(self, matcher_in: Connection, results_out: Connection) -> None:
+        """A worker's whole life: the pages of the chunks it claims, each sent as soon as done, then
+        their glossary terms."""
         try:
             done: list[tuple[int, list[PageResult]]] = []
             while (index := self._claim()) < len(self._chunks):
-                done.append((index, self._work.pages(self._chunks[index])))
-            spellings: Sequence[tuple[str, str]] = spellings_in.recv()
-            # The pages go first, so that the parent checks links while this worker searches for terms.
-            results_out.send(("pages", _shipped(done)))
-            matcher = TermMatcher.of(spellings) if spellings else None
+                results = self._work.pages(self._chunks[index])
+                done.append((index, results))
+                results_out.send(("pages", (index, _shipped(results))))
+            matcher: TermMatcher | None = pickle.loads(matcher_in.recv_bytes())
             terms: list[tuple[int, list[tuple[dict[str, int], list[Finding]]]]] = []
             for index, results in done:
                 before = [len(page_findings) for _, page_findings, _ in results]
@@ -133,24 +138,36 @@ class PageWorkers:
             # Whatever it is (a bug, an interrupt), the parent must hear of it rather than wait forever.
             results_out.send(("failed", traceback.format_exc()))
 
-    def search(self, spellings: Sequence[tuple[str, str]]) -> None:
-        """Have the workers search their pages for `spellings` (none: no glossary) once done with them."""
-        for connection in self._spellings_out:
-            with contextlib.suppress(BrokenPipeError):  # a worker that is gone is reported on receiving
-                connection.send(list(spellings))
+    def search(self, matcher: TermMatcher | None) -> None:
+        """Have the workers search their pages with `matcher` (None: no glossary) once done with them.
+        Built once here: unpickling the matcher takes a quarter of the time building it would."""
+        data = pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL)
+        # From a thread: the matcher fills a pipe, and the parent must go on reading results
+        # meanwhile, or a worker blocked on sending them would never read the matcher.
+        self._sender = threading.Thread(target=self._send_matcher, args=(data,), daemon=True)
+        self._sender.start()
+
+    def _send_matcher(self, data: bytes) -> None:
+        for connection in self._matchers_out:
+            with contextlib.suppress(OSError):  # a worker that is gone is reported on receiving
+                connection.send_bytes(data)
 
     def pages(self) -> list[PageResult]:
         """Every page's results but glossary terms, in the order of the items."""
-        out: list[PageResult] = []
-        parts = dict(part for payload in self._receive("pages") for part in payload)
-        for index, chunk in enumerate(self._chunks):
-            for (_, source), (result, cut) in zip(chunk, parts[index], strict=True):
-                out.append(_with_text(result, source, cut))
-        return out
+        parts: dict[int, list[PageResult]] = {}
+        while len(parts) < len(self._chunks):
+            self._receive()
+            for index, shipped in self._inbox["pages"]:
+                parts[index] = [_with_text(result, source, cut)
+                                for (_, source), (result, cut) in zip(self._chunks[index], shipped, strict=True)]
+            self._inbox["pages"].clear()
+        return [result for index in range(len(self._chunks)) for result in parts[index]]
 
     def add_terms(self, results: list[PageResult]) -> None:
         """Add to `results` (from `pages`) the terms each page mentions and their near misses."""
-        for payload in self._receive("terms"):
+        while self._live:
+            self._receive()
+        for payload in self._inbox["terms"]:
             for index, found in payload:
                 first = index * self._size
                 for (_, page_findings, scan), (terms, term_findings) in zip(
@@ -159,27 +176,34 @@ class PageWorkers:
                         scan.terms = terms
                     page_findings += term_findings
 
-    def _receive(self, stage: str) -> list[Any]:
-        """One message from every worker, as each arrives; a worker that failed or died raises."""
-        payloads = []
-        waiting = dict(zip(self._results_in, self._processes, strict=True))
-        while waiting:
-            for ready in wait([*waiting, *(p.sentinel for p in waiting.values())]):
-                connection = ready if isinstance(ready, Connection) else _connection_of(waiting, ready)
-                if connection is None or connection not in waiting:
-                    continue
-                process = waiting.pop(connection)
-                try:
-                    status, payload = connection.recv()
-                except EOFError:
-                    raise RuntimeError(
-                        f"A kb worker process stopped without a result (exit code {process.exitcode}); "
-                        "the system may be short of memory. Run the check again.") from None
-                if status == "failed":
-                    raise RuntimeError(f"A kb worker process failed:\n{payload}")
-                assert status == stage, f"expected {stage}, got {status}"
-                payloads.append(payload)
-        return payloads
+    def _receive(self) -> None:
+        """Wait for messages and file them by kind; a worker that failed or died raises."""
+        ready = wait([*self._live, *(p.sentinel for p in self._live.values())])
+        for item in ready:
+            # A worker that ended is read through its connection too: what it sent is still there.
+            connection = item if isinstance(item, Connection) else _connection_of(self._live, item)
+            if connection is None or connection not in self._live:
+                continue
+            try:
+                kind, payload = connection.recv()
+            except EOFError:
+                raise RuntimeError(
+                    f"A kb worker process stopped without a result (exit code {self._live[connection].exitcode}); "
+                    "the system may be short of memory. Run the check again.") from None
+            if kind == "failed":
+                raise RuntimeError(f"A kb worker process failed:\n{payload}")
+            self._inbox[kind].append(payload)
+            if kind == "terms":  # a worker's last message
+                del self._live[connection]
+
+
+def _widen(connection: Connection) -> None:
+    """A pipe that holds a megabyte, where Linux allows it, so that workers seldom wait for the
+    parent to read (as it does while parsing the glossary)."""
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        import fcntl
+
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
 
 
 def _connection_of(waiting: dict[Connection, Any], sentinel: object) -> Connection | None:
@@ -187,19 +211,16 @@ def _connection_of(waiting: dict[Connection, Any], sentinel: object) -> Connecti
     return next((c for c, p in waiting.items() if p.sentinel == sentinel), None)
 
 
-def _shipped(done: list[tuple[int, list[PageResult]]]) -> list[tuple[int, list[tuple[PageResult, int | None]]]]:
+def _shipped(results: list[PageResult]) -> list[tuple[PageResult, int | None]]:
     """The results as sent to the parent: without the page texts (the parent has them) but with where
     the body starts in the text; without the readable text, which only the worker needs."""
     shipped = []
-    for index, results in done:
-        out = []
-        for page, page_findings, scan in results:
-            cut = len(page.text) - len(page.front.body) if page.text is not None and page.front is not None else None
-            page = dataclasses.replace(page, text=None, front=page.front and dataclasses.replace(page.front, body=""))
-            if scan is not None:
-                scan = dataclasses.replace(scan, prose="", positions=None)
-            out.append(((page, page_findings, scan), cut))
-        shipped.append((index, out))
+    for page, page_findings, scan in results:
+        cut = len(page.text) - len(page.front.body) if page.text is not None and page.front is not None else None
+        page = dataclasses.replace(page, text=None, front=page.front and dataclasses.replace(page.front, body=""))
+        if scan is not None:
+            scan = dataclasses.replace(scan, prose="", positions=None)
+        shipped.append(((page, page_findings, scan), cut))
     return shipped
 
 
