@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from kb.scan import _BARE_URL, _bare_urls, _blank_spans, scan_markdown
+from kb.scan import _BARE_URL, PROSE_GAP, _bare_urls, _blank_spans, scan_markdown
 
 
 def _covered(spans: list[tuple[int, int]]) -> set[int]:
@@ -28,14 +28,15 @@ def test_blanked_spans_may_overlap_and_keep_newlines() -> None:
         for _ in range(rng.randrange(4)):
             start, end = sorted(rng.sample(range(len(text) + 1), 2))
             spans.append((start, end))
-        expected = "".join(" " if i in _covered(spans) and c != "\n" else c for i, c in enumerate(text))
+        expected = "".join(PROSE_GAP if i in _covered(spans) and c != "\n" else c for i, c in enumerate(text))
         assert _blank_spans(text, spans) == expected
 
 
 def test_prose_only_when_asked() -> None:
     body = "# Title\n\nSee https://example.org/rag and [RAG](rag.md) with `code`.\n"
     scanned = scan_markdown(body, 5)
-    assert scanned.prose == "# Title\n\nSee" + " " * 25 + "and [RAG]" + " " * 9 + "with" + " " * 7 + ".\n"
+    gap = PROSE_GAP
+    assert scanned.prose == f"# Title\n\nSee {gap * 23} and [RAG]{gap * 8} with{' ' * 7}.\n"
     assert scanned.prose.index("RAG") == body.index("RAG")  # offsets kept, so lines and columns are right
     without = scan_markdown(body, 5, prose=False)
     assert without.prose == "" and without.links == scanned.links

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 
+from kb.scan import scan_markdown
 from kb.terms import TermMatcher, _Normalised
 
 
@@ -18,9 +19,19 @@ def test_normalised_offsets_lead_back_to_the_same_characters() -> None:
     for _ in range(2000):
         text = "".join(rng.choice("ab  \n\t-*_x") for _ in range(rng.randrange(40)))
         norm = _Normalised(text)
-        translated = re.sub(r"[\n\t*_-]", " ", text)
+        translated = re.sub(r"[\n\t*_-]", " ", text.replace("\n\n", "\x00 "))
         assert norm.text == re.sub(" {2,}", " ", translated)
         assert all(translated[norm.original(i)] == char for i, char in enumerate(norm.text))
+
+
+def test_names_do_not_run_across_paragraphs_or_blanked_spans() -> None:
+    matcher = _matcher(("Generative AI", "gen-ai"), ("Transformer", "transformer"), ("RAG", "rag"))
+    body = ("Generative\n\nAI. Generative [x](a.md)AI. [Generative AI](a.md) and\n[RAG](https://r.ag)"
+            " with [Transfomer](t.md).\n")
+    prose = scan_markdown(body, 1).prose
+    mentions, misses = matcher.scan(prose)
+    assert [(body[m.start:m.end], m.term_id) for m in mentions] == [("Generative AI", "gen-ai"), ("RAG", "rag")]
+    assert [(m.surface, m.kind) for m in misses] == [("Transfomer", "typo")]  # a typo right before a link target
 
 
 def test_mentions_span_line_breaks_hyphens_and_emphasis_with_original_offsets() -> None:

@@ -355,15 +355,21 @@ def _destination(text: str, start: int) -> tuple[str, int, int] | None:
     return dest, dest_at, close + 1
 
 
+# What prose has where a link target, a URL or a tag was: not a space, so that words on either side
+# never join into a name, and no run of spaces to collapse before searching.
+PROSE_GAP = "\x00"
+
+
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
-    """`text` with the spans (which may overlap) turned into spaces, newlines kept."""
+    """`text` with the spans (which may overlap) filled with PROSE_GAP, newlines kept."""
     pieces: list[str] = []
     done = 0
     for start, end in sorted(spans):
         start = max(start, done)
         if end <= start:
             continue
-        pieces += [text[done:start], _blank(text[start:end]) if "\n" in text[start:end] else " " * (end - start)]
+        gap = text[start:end]
+        pieces += [text[done:start], re.sub(r"[^\n]", PROSE_GAP, gap) if "\n" in gap else PROSE_GAP * (end - start)]
         done = end
     return "".join(pieces) + text[done:]
 

@@ -31,7 +31,7 @@ from rapidfuzz.distance import Levenshtein
 _WORD = re.compile(r"[^\W_]+")
 _SPACE_RUN = re.compile(" +")
 MIN_TYPO_LENGTH = 5
-_PUNCTUATION = ".,;:!?()[]{}\"'`<>/"
+_PUNCTUATION = ".,;:!?()[]{}\"'`<>/\x00"  # and the gaps left in prose
 
 
 def is_case_sensitive(word: str) -> bool:
@@ -128,7 +128,9 @@ class _Normalised:
     """Text with every separator run turned into one space, and the way back to original offsets."""
 
     def __init__(self, text: str) -> None:
-        translated = text.replace("\n", " ").replace("\t", " ").replace("-", " ").replace("*", " ").replace("_", " ")
+        # A blank line ends a paragraph, and no name runs across one: it becomes a break, not a space.
+        translated = text.replace("\n\n", "\x00 ").replace("\n", " ").replace("\t", " ").replace("-", " ") \
+            .replace("*", " ").replace("_", " ")
         # Runs of spaces, found with str.find (a page has a few dozen; a regex scan costs twice as much).
         pieces: list[str] = []
         self._keys: list[int] = []  # normalised offset just after each collapsed run
