@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .background_glossary import GlossaryInBackground
 from .cache import Miss, PageCache, PageResult, fingerprint
 from .changes import ChangeSet
 from .checks.frontmatter import check_front_matter
@@ -72,6 +74,13 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
         return _analyse(project, use_cache, workers, renamed or {})
 
 
+def _matcher(glossary: Glossary, pickled: bytes | None) -> TermMatcher | None:
+    if pickled is not None:
+        matcher: TermMatcher | None = pickle.loads(pickled)
+        return matcher
+    return glossary.matcher if glossary.terms else None
+
+
 @contextlib.contextmanager
 def _rare_collections() -> Iterator[None]:
     """A check allocates hundreds of thousands of small objects that live until it ends and form
@@ -89,37 +98,44 @@ def _analyse(project: Project, use_cache: bool, workers: int, renamed: dict[str,
     findings: list[Finding] = []
     tags, tag_findings = load_tags(project)
     findings += tag_findings
-    # The glossary is read now, for the cache fingerprint, and parsed while the pages are computed.
+    # The glossary is read now, for the cache fingerprint, and parsed while the pages are read or computed.
     glossary_sources = read_glossary(project)
     # Per-page results depend on the tags as loaded (not on the file's layout) and include glossary
     # mentions, so any glossary edit starts a cold run.
     cache = PageCache(project, fingerprint(project, repr(tags).encode(), glossary_sources.digest.encode())) \
         if use_cache else None
-
-    results: dict[str, PageResult] = {}
-    misses: list[Miss] = []
-    assets: set[str] = set()
-    for src in discover_files(project.docs_dir):
-        if not src.endswith(".md"):
-            assets.add(src)
-            continue
-        hit = cache.lookup(src) if cache is not None else Miss(src, read_page_source(project, src))
-        if isinstance(hit, Miss):
-            misses.append(hit)
-        else:
-            results[src] = hit
-    items = [(m.src, m.source) for m in misses]
-    context = _PageContext(project, tags, prose=bool(glossary_sources.files))
     with contextlib.ExitStack() as stack:
+        background = GlossaryInBackground(glossary_sources) \
+            if workers > 1 and glossary_sources.files and available() else None
+        if background is not None:
+            stack.callback(background.close)
+        results: dict[str, PageResult] = {}
+        misses: list[Miss] = []
+        assets: set[str] = set()
+        for src in discover_files(project.docs_dir):
+            if not src.endswith(".md"):
+                assets.add(src)
+                continue
+            hit = cache.lookup(src) if cache is not None else Miss(src, read_page_source(project, src))
+            if isinstance(hit, Miss):
+                misses.append(hit)
+            else:
+                results[src] = hit
+        items = [(m.src, m.source) for m in misses]
+        context = _PageContext(project, tags, prose=bool(glossary_sources.files))
         running = stack.enter_context(PageWorkers(context, items, workers)) \
             if workers > 1 and len(items) >= PARALLEL_THRESHOLD and available() else None
-        glossary, glossary_findings = parse_glossary(glossary_sources)  # meanwhile the workers start on the pages
+        pickled: bytes | None = None  # the matcher as the child process sends it
+        if background is not None:
+            glossary, glossary_findings, pickled = background.result()
+        else:
+            glossary, glossary_findings = parse_glossary(glossary_sources)  # meanwhile the workers start
         findings += glossary_findings
         if running is not None:
-            running.search(glossary.matcher if glossary.terms else None)
+            running.search(pickled if pickled is not None else _matcher(glossary, None))
             computed = running.pages()
         else:
-            computed = context.serially(items, glossary.matcher if glossary.terms and items else None)
+            computed = context.serially(items, _matcher(glossary, pickled) if items else None)
         results.update(zip((m.src for m in misses), computed, strict=True))
         pages = {src: results[src][0] for src in sorted(results)}
         scans = {src: scan for src in pages if (scan := results[src][2]) is not None}

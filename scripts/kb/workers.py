@@ -138,10 +138,11 @@ class PageWorkers:
             # Whatever it is (a bug, an interrupt), the parent must hear of it rather than wait forever.
             results_out.send(("failed", traceback.format_exc()))
 
-    def search(self, matcher: TermMatcher | None) -> None:
-        """Have the workers search their pages with `matcher` (None: no glossary) once done with them.
-        Built once here: unpickling the matcher takes a quarter of the time building it would."""
-        data = pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL)
+    def search(self, matcher: TermMatcher | bytes | None) -> None:
+        """Have the workers search their pages with `matcher` (None: no glossary; bytes: pickled
+        already) once done with them. Built once, not in every worker: unpickling the matcher takes a
+        quarter of the time building it would."""
+        data = matcher if isinstance(matcher, bytes) else pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL)
         # From a thread: the matcher fills a pipe, and the parent must go on reading results
         # meanwhile, or a worker blocked on sending them would never read the matcher.
         self._sender = threading.Thread(target=self._send_matcher, args=(data,), daemon=True)
