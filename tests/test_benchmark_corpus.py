@@ -36,3 +36,13 @@ def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
     # The workers send pages back without their text; the parent puts it back.
     assert parallel.pages == serial.pages
     assert parallel.pages["s0003/p00070.md"].content.endswith("the KAKALO TOKEN.\n")
+
+
+def test_a_parallel_cold_run_caches_what_a_warm_run_reports(tmp_path: Path) -> None:
+    bench_check.generate(tmp_path, 220, terms=30)
+    project = Project.from_config_file(tmp_path / "mkdocs.yml")
+    cold = analyse(project, workers=2)
+    warm = analyse(project, workers=2)
+    assert warm.findings == cold.findings
+    assert warm.index.scans == cold.index.scans
+    assert sum(len(scan.terms) for scan in warm.index.scans.values()) > 220

@@ -82,13 +82,18 @@ def test_build_after_check_uses_the_cached_analysis(site: Path, monkeypatch: pyt
 
 def test_term_search_is_built_only_when_pages_need_scanning(site: Path) -> None:
     (site / "glossary").mkdir()
-    (site / "glossary" / "intro.yml").write_text("term: Intro\nshort: An opening section.\n", encoding="utf-8")
+    (site / "glossary" / "intro.yml").write_text("term: Introduction\nshort: An opening section.\n",
+                                                  encoding="utf-8")
+    (site / "docs" / "c.md").write_text(page(body="# C\n\nAn Introdution, then the introduction.\n"),
+                                        encoding="utf-8")
     cold = run(site)
     assert "matcher" in vars(cold.glossary)  # pages were scanned for terms
-    assert "intro" in cold.index.scans["a.md"].terms
+    assert cold.index.scans["c.md"].terms == {"intro": 8}  # the line of its first mention
+    assert [f.code for f in cold.findings if f.path == "docs/c.md"] == ["KB505"]
     warm = run(site)
-    assert "matcher" not in vars(warm.glossary)  # every page came from the cache
+    assert "matcher" not in vars(warm.glossary)  # every page came from the cache, terms and near misses too
     assert warm.findings == cold.findings
+    assert warm.index.scans == cold.index.scans
 
 
 def test_editing_the_tags_file_refreshes_cached_tag_findings(site: Path) -> None:

@@ -137,6 +137,9 @@ def _analyse(project: Project, use_cache: bool, workers: int, renamed: dict[str,
         else:
             computed = context.serially(items, _matcher(glossary, pickled) if items else None)
         results.update(zip((m.src for m in misses), computed, strict=True))
+        if cache is not None:
+            for miss, result in zip(misses, computed, strict=True):
+                cache.store(miss, result)
         pages = {src: results[src][0] for src in sorted(results)}
         scans = {src: scan for src in pages if (scan := results[src][2]) is not None}
         # Everything that does not depend on glossary terms, while the workers look for them.
@@ -151,11 +154,13 @@ def _analyse(project: Project, use_cache: bool, workers: int, renamed: dict[str,
         in_nav = set(iter_nav_sources(project.nav)) if project.nav \
             else {s for s, p in pages.items() if in_built_nav(p)}
         findings += links.findings + orphan_findings(index, links.inbound, in_nav)
+        if cache is not None:
+            cache.prepare(set(results))
         if running is not None:
             running.add_terms(computed)
     if cache is not None:
         for miss, result in zip(misses, computed, strict=True):
-            cache.store(miss, result)
+            cache.store_terms(miss, result)
         cache.save(set(results))
     findings += _drop_deliberate_spellings([f for src in pages for f in results[src][1]])
     findings += unused_terms(glossary, scans, glossary_page)

@@ -35,7 +35,9 @@ class Miss:
     signature: list[int] | None = None
     digest: str | None = None
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
+# The findings that come from searching glossary terms; cached with the terms.
+TERM_FINDINGS = frozenset({"KB505"})
 CACHE_DIR = ".kb-cache"
 
 
@@ -45,13 +47,17 @@ class PageCache:
         self.path = project.root / CACHE_DIR / "pages.json"
         self.fingerprint = fingerprint
         self.entries: dict[str, dict[str, Any]] = {}
+        # Glossary terms per page, apart: page workers deliver them last, and the entries can be
+        # encoded while they search.
+        self.terms: dict[str, list[Any]] = {}
         self.dirty = False
+        self._encoded: str | None = None  # the entries, encoded by `prepare`
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("fingerprint") == fingerprint:
-                self.entries = data["entries"]
+                self.entries, self.terms = data["entries"], data["terms"]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self.entries = {}  # a missing or damaged cache is just a cold run
+            self.entries, self.terms = {}, {}  # a missing or damaged cache is just a cold run
 
     def lookup(self, src: str) -> PageResult | Miss:
         """The cached results for `src`, or a Miss holding the freshly read source to compute them from."""
@@ -60,35 +66,58 @@ class PageCache:
             signature: list[int] | None = [stat.st_size, stat.st_mtime_ns]
         except OSError:
             signature = None
-        entry = self.entries.get(src)
-        if entry is not None and signature is not None and entry["sig"] == signature:
-            return _decode_entry(src, self.project.doc_rel(src), entry)
+        entry, terms = self.entries.get(src), self.terms.get(src)
+        if entry is not None and terms is not None and signature is not None and entry["sig"] == signature:
+            return _decode_entry(src, self.project.doc_rel(src), entry, terms)
         source = read_page_source(self.project, src)
         digest = _digest(source)
-        if entry is not None and digest is not None and entry["sha"] == digest:  # touched, not changed
-            entry["sig"] = signature
+        if entry is not None and terms is not None and digest is not None and entry["sha"] == digest:
+            entry["sig"] = signature  # touched, not changed
             self.dirty = True
-            return _decode_entry(src, source.rel_path, entry)
+            self._encoded = None
+            return _decode_entry(src, source.rel_path, entry, terms)
         return Miss(src, source, signature, digest)
 
     def store(self, miss: Miss, result: PageResult) -> None:
+        """Everything about a page but its glossary terms, which `store_terms` keeps."""
         if miss.signature is not None:  # undecodable files (no digest) are reused on an unchanged stat only
-            self.entries[miss.src] = _encode_entry(*result, miss.signature, miss.digest)
+            page, findings, scan = result
+            findings = [f for f in findings if f.code not in TERM_FINDINGS]
+            self.entries[miss.src] = _encode_entry(page, findings, scan, miss.signature, miss.digest)
+            self.dirty = True
+            self._encoded = None
+
+    def store_terms(self, miss: Miss, result: PageResult) -> None:
+        if miss.signature is not None:
+            _, findings, scan = result
+            self.terms[miss.src] = [scan.terms if scan is not None else {},
+                                    [f.to_dict() for f in findings if f.code in TERM_FINDINGS]]
             self.dirty = True
 
-    def save(self, present: set[str]) -> None:
+    def prepare(self, present: set[str]) -> None:
+        """Forget pages that are gone and encode the entries: all of the saving but the terms."""
         stale = set(self.entries) - present
         for src in stale:
             del self.entries[src]
-        if not (self.dirty or stale):
+        for src in set(self.terms) - present:
+            del self.terms[src]
+        self.dirty = self.dirty or bool(stale)
+        if self.dirty:
+            self._encoded = json.dumps(self.entries, separators=(",", ":"))
+
+    def save(self, present: set[str]) -> None:
+        if self._encoded is None:
+            self.prepare(present)
+        if not self.dirty:
             return
         self.path.parent.mkdir(exist_ok=True)
         ignore = self.path.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
         tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"fingerprint": self.fingerprint, "entries": self.entries},
-                                  separators=(",", ":")), encoding="utf-8")
+        terms = json.dumps(self.terms, separators=(",", ":"))
+        tmp.write_text(f'{{"fingerprint":{json.dumps(self.fingerprint)},"entries":{self._encoded},"terms":{terms}}}',
+                       encoding="utf-8")
         os.replace(tmp, self.path)  # atomic, so a concurrent reader never sees half a file
 
 
@@ -154,14 +183,13 @@ def _encode_entry(page: Page, findings: list[Finding], scan: PageScan | None,
             "ids": [list(i) for i in scan.ids],
             "tags": [[t.name, [list(a) for a in t.attributes], t.line, t.column] for t in scan.tags],
             "footnotes": scan.footnotes,
-            "terms": scan.terms,
             "markers": scan.glossary_markers,
         },
     }
 
 
-def _decode_entry(src: str, rel_path: str, entry: dict[str, Any]) -> PageResult:
-    findings = [Finding(**{**f, "severity": Severity(f["severity"])}) for f in entry["findings"]]
+def _decode_entry(src: str, rel_path: str, entry: dict[str, Any], terms: list[Any]) -> PageResult:
+    findings = [Finding(**{**f, "severity": Severity(f["severity"])}) for f in entry["findings"] + terms[1]]
     front = None
     if entry["front"] is not None:
         data = entry["front"]
@@ -180,7 +208,7 @@ def _decode_entry(src: str, rel_path: str, entry: dict[str, Any]) -> PageResult:
             ids=[(i[0], i[1]) for i in s["ids"]],
             tags=[Tag(t[0], tuple((a[0], a[1]) for a in t[1]), t[2], t[3]) for t in s["tags"]],
             footnotes=list(s["footnotes"]),
-            terms=dict(s["terms"]),
+            terms=dict(terms[0]),
             glossary_markers=s["markers"],
         )
     return page, findings, scan
