@@ -102,3 +102,14 @@ def test_editing_the_tags_file_refreshes_cached_tag_findings(site: Path) -> None
     assert any(f.code == "KB208" for f in run(site).findings)
     tags.write_text("x:\n  label: X\n  description: The tag the pages use.\n", encoding="utf-8")
     assert not any(f.code == "KB208" for f in run(site).findings)
+
+
+def test_editing_a_glossary_file_refreshes_cached_mentions(site: Path) -> None:
+    (site / "glossary").mkdir()
+    term = site / "glossary" / "intro.yml"
+    term.write_text("term: Intro\nshort: An opening section.\n", encoding="utf-8")
+    assert "intro" in run(site).index.scans["a.md"].terms
+    before = term.stat().st_mtime_ns
+    term.write_text("term: Outr\nshort: An opening section.\n", encoding="utf-8")  # the same size
+    os.utime(term, ns=(before + 1_000_000, before + 1_000_000))  # a coarse clock may not have moved
+    assert "intro" not in run(site).index.scans["a.md"].terms

@@ -19,7 +19,7 @@ from .checks.frontmatter import check_front_matter
 from .checks.glossary import check_glossary, glossary_page_anchors, scan_terms, unused_terms
 from .checks.links import LinkIndex, LinkReport, check_links, iter_nav_sources, orphan_findings
 from .findings import Finding, sort_findings
-from .glossary import Glossary, parse_glossary, read_glossary
+from .glossary import Glossary, glossary_files, glossary_stamp, parse_glossary, read_glossary
 from .nav import in_built_nav
 from .page import Page, discover_files, load_page, read_page_source
 from .project import Project
@@ -96,19 +96,19 @@ def _rare_collections() -> Iterator[None]:
 
 def _analyse(project: Project, use_cache: bool, workers: int, renamed: dict[str, str]) -> Analysis:
     findings: list[Finding] = []
-    tags, tag_findings = load_tags(project)
-    findings += tag_findings
-    # The glossary is read now, for the cache fingerprint, and parsed while the pages are read or computed.
-    glossary_sources = read_glossary(project)
-    # Per-page results depend on the tags as loaded (not on the file's layout) and include glossary
-    # mentions, so any glossary edit starts a cold run.
-    cache = PageCache(project, fingerprint(project, repr(tags).encode(), glossary_sources.digest.encode())) \
-        if use_cache else None
+    glossary_paths = glossary_files(project)
     with contextlib.ExitStack() as stack:
-        background = GlossaryInBackground(glossary_sources) \
-            if workers > 1 and glossary_sources.files and available() else None
+        # Read and parsed in a child process, while this one reads the pages, where a core is spare.
+        background = GlossaryInBackground(project, glossary_paths) \
+            if workers > 1 and glossary_paths and available() else None
         if background is not None:
             stack.callback(background.close)
+        tags, tag_findings = load_tags(project)
+        findings += tag_findings
+        # Per-page results depend on the tags as loaded (not on the file's layout) and include glossary
+        # mentions, so any glossary edit starts a cold run.
+        stamp = glossary_stamp(glossary_paths).encode()
+        cache = PageCache(project, fingerprint(project, repr(tags).encode(), stamp)) if use_cache else None
         results: dict[str, PageResult] = {}
         misses: list[Miss] = []
         assets: set[str] = set()
@@ -122,14 +122,14 @@ def _analyse(project: Project, use_cache: bool, workers: int, renamed: dict[str,
             else:
                 results[src] = hit
         items = [(m.src, m.source) for m in misses]
-        context = _PageContext(project, tags, prose=bool(glossary_sources.files))
+        context = _PageContext(project, tags, prose=bool(glossary_paths))
         running = stack.enter_context(PageWorkers(context, items, workers)) \
             if workers > 1 and len(items) >= PARALLEL_THRESHOLD and available() else None
         pickled: bytes | None = None  # the matcher as the child process sends it
         if background is not None:
             glossary, glossary_findings, pickled = background.result()
         else:
-            glossary, glossary_findings = parse_glossary(glossary_sources)  # meanwhile the workers start
+            glossary, glossary_findings = parse_glossary(read_glossary(project, glossary_paths))
         findings += glossary_findings
         if running is not None:
             running.search(pickled if pickled is not None else _matcher(glossary, None))

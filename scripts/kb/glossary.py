@@ -84,7 +84,6 @@ class Term:
 class Glossary:
     terms: dict[str, Term]
     rel_dir: str
-    digest: str = ""  # of every term file's text: what per-page results depend on
     files: int = 0
 
     def spellings(self) -> list[tuple[str, str]]:
@@ -105,24 +104,33 @@ def glossary_files(project: Project) -> list[Path]:
                   key=lambda p: p.name)  # comparing Path objects is several times slower than names
 
 
+def glossary_stamp(paths: list[Path]) -> str:
+    """What per-page results depend on, known without reading the term files: their names, sizes and
+    modification times (as for pages, an edit changes at least one of them)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            stat = path.stat()
+            digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        except OSError:
+            digest.update(f"{path.name}\0\0".encode())
+    return digest.hexdigest()
+
+
 @dataclass
 class GlossarySources:
-    """The term files as read: enough for the cache fingerprint, before any YAML is parsed."""
+    """The term files as read, before any YAML is parsed."""
 
     rel_dir: str
     files: list[tuple[str, SourceText]]  # (file name, text)
-    digest: str  # of every term file's name and text
 
 
-def read_glossary(project: Project) -> GlossarySources:
+def read_glossary(project: Project, paths: list[Path] | None = None) -> GlossarySources:
     folder = project.rel(project.glossary_path)
-    digest = hashlib.sha256()
-    files = []
-    for path in glossary_files(project):
-        source = read_source(path, f"{folder}/{path.name}", project.options.max_page_size)
-        digest.update(f"{path.name}\0{source.text}\0".encode())
-        files.append((path.name, source))
-    return GlossarySources(folder, files, digest.hexdigest())
+    return GlossarySources(folder, [
+        (path.name, read_source(path, f"{folder}/{path.name}", project.options.max_page_size))
+        for path in (glossary_files(project) if paths is None else paths)
+    ])
 
 
 def parse_glossary(sources: GlossarySources) -> tuple[Glossary, list[Finding]]:
@@ -152,7 +160,7 @@ def parse_glossary(sources: GlossarySources) -> tuple[Glossary, list[Finding]]:
         if not mapping.data.get("term") and not mapping.data.get("short"):
             continue  # nothing usable; the missing fields are already reported
         terms[term_id] = Term(term_id, rel, mapping.data, mapping)
-    return Glossary(terms, sources.rel_dir, sources.digest, len(sources.files)), findings
+    return Glossary(terms, sources.rel_dir, len(sources.files)), findings
 
 
 def load_glossary(project: Project) -> tuple[Glossary, list[Finding]]:
