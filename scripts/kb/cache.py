@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -23,6 +22,7 @@ from .frontmatter import FrontMatter
 from .page import Page, read_page_source
 from .project import Project
 from .scan import Heading, Link, PageScan, Tag
+from .schema import SCHEMAS
 from .source import SourceText
 
 PageResult = tuple[Page, list[Finding], PageScan | None]
@@ -124,8 +124,7 @@ class PageCache:
 def fingerprint(project: Project, *inputs: bytes) -> str:
     """Everything besides the page itself that per-page results depend on."""
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{project.options}".encode())
-    schema = Path(__file__).with_name("schemas") / "page.schema.json"
-    digest.update(schema.read_bytes())
+    digest.update((SCHEMAS / "page.schema.json").read_bytes())
     for data in inputs:
         digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -12,9 +12,14 @@ if TYPE_CHECKING:
     from jsonschema_rs import Draft202012Validator as FastValidator
 
 
+SCHEMAS = Path(__file__).with_name("schemas")
+
+
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    text = resources.files("kb").joinpath("schemas", f"{name}.schema.json").read_text(encoding="utf-8")
+    # Beside this module, as package data; not through importlib.resources, whose import (zipfile
+    # and more) every worker process would pay.
+    text = (SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
