@@ -2,6 +2,11 @@
 
 The CLI and the MkDocs plugin both call `analyse`, so a build sees exactly what `kb check` sees,
 and through the shared cache a build right after `kb check` re-reads nothing.
+
+With more than one core, a cold run is staged so that no core idles for long: a child process
+reads and parses the glossary while this one reads the pages; worker processes compute the pages
+while this one takes the parsed glossary; the workers search the pages for glossary terms while
+this one checks links and encodes the cache.
 """
 
 from __future__ import annotations
@@ -97,10 +102,10 @@ def _rare_collections() -> Iterator[None]:
 def _analyse(project: Project, use_cache: bool, workers: int, renamed: dict[str, str]) -> Analysis:
     findings: list[Finding] = []
     glossary_paths = glossary_files(project)
+    parallel = workers > 1 and available()
     with contextlib.ExitStack() as stack:
-        # Read and parsed in a child process, while this one reads the pages, where a core is spare.
-        background = GlossaryInBackground(project, glossary_paths) \
-            if workers > 1 and glossary_paths and available() else None
+        # Read and parsed in a child process while this one reads the pages, when a core is spare.
+        background = GlossaryInBackground(project, glossary_paths) if parallel and glossary_paths else None
         if background is not None:
             stack.callback(background.close)
         tags, tag_findings = load_tags(project)
@@ -109,23 +114,12 @@ def _analyse(project: Project, use_cache: bool, workers: int, renamed: dict[str,
         # mentions, so any glossary edit starts a cold run.
         stamp = glossary_stamp(glossary_paths).encode()
         cache = PageCache(project, fingerprint(project, repr(tags).encode(), stamp)) if use_cache else None
-        results: dict[str, PageResult] = {}
-        misses: list[Miss] = []
-        assets: set[str] = set()
-        for src in discover_files(project.docs_dir):
-            if not src.endswith(".md"):
-                assets.add(src)
-                continue
-            hit = cache.lookup(src) if cache is not None else Miss(src, read_page_source(project, src))
-            if isinstance(hit, Miss):
-                misses.append(hit)
-            else:
-                results[src] = hit
+        results, misses, assets = _look_up(project, cache)
         items = [(m.src, m.source) for m in misses]
         context = _PageContext(project, tags, prose=bool(glossary_paths))
         running = stack.enter_context(PageWorkers(context, items, workers)) \
-            if workers > 1 and len(items) >= PARALLEL_THRESHOLD and available() else None
-        pickled: bytes | None = None  # the matcher as the child process sends it
+            if parallel and len(items) >= PARALLEL_THRESHOLD else None
+        pickled: bytes | None = None  # the matcher, as the child process sends it
         if background is not None:
             glossary, glossary_findings, pickled = background.result()
         else:
@@ -145,15 +139,9 @@ def _analyse(project: Project, use_cache: bool, workers: int, renamed: dict[str,
         # Everything that does not depend on glossary terms, while the workers look for them.
         urls, url_findings = compute_urls(list(pages.values()), project.use_directory_urls)
         findings += url_findings
-        glossary_page = project.options.glossary_page
         findings += check_glossary(glossary, set(pages), tags, project.rel(project.tags_path))
-        extra = {glossary_page: glossary_page_anchors(glossary)} if glossary_page in pages else {}
-        index = LinkIndex(pages, urls, scans, assets, project.slugify, project.slug_separator, project.site_url,
-                          extra_anchors=extra, renamed=renamed)
-        links = check_links(index)
-        in_nav = set(iter_nav_sources(project.nav)) if project.nav \
-            else {s for s, p in pages.items() if in_built_nav(p)}
-        findings += links.findings + orphan_findings(index, links.inbound, in_nav)
+        index, links, link_findings = _links(project, glossary, pages, urls, scans, assets, renamed)
+        findings += link_findings
         if cache is not None:
             cache.prepare(set(results))
         if running is not None:
@@ -163,10 +151,39 @@ def _analyse(project: Project, use_cache: bool, workers: int, renamed: dict[str,
             cache.store_terms(miss, result)
         cache.save(set(results))
     findings += _drop_deliberate_spellings([f for src in pages for f in results[src][1]])
-    findings += unused_terms(glossary, scans, glossary_page)
+    findings += unused_terms(glossary, scans, project.options.glossary_page)
     findings += _glossary_page_findings(project, glossary, scans)
     return Analysis(project, pages, urls, tags, glossary, links, index, sort_findings(findings),
                     len(pages) + glossary.files)
+
+
+def _look_up(project: Project, cache: PageCache | None) -> tuple[dict[str, PageResult], list[Miss], set[str]]:
+    """Cached results by page, the pages to compute (read already), and the other files."""
+    results: dict[str, PageResult] = {}
+    misses: list[Miss] = []
+    assets: set[str] = set()
+    for src in discover_files(project.docs_dir):
+        if not src.endswith(".md"):
+            assets.add(src)
+            continue
+        hit = cache.lookup(src) if cache is not None else Miss(src, read_page_source(project, src))
+        if isinstance(hit, Miss):
+            misses.append(hit)
+        else:
+            results[src] = hit
+    return results, misses, assets
+
+
+def _links(project: Project, glossary: Glossary, pages: dict[str, Page], urls: dict[str, PageUrl],
+           scans: dict[str, PageScan], assets: set[str], renamed: dict[str, str],
+           ) -> tuple[LinkIndex, LinkReport, list[Finding]]:
+    glossary_page = project.options.glossary_page
+    extra = {glossary_page: glossary_page_anchors(glossary)} if glossary_page in pages else {}
+    index = LinkIndex(pages, urls, scans, assets, project.slugify, project.slug_separator, project.site_url,
+                      extra_anchors=extra, renamed=renamed)
+    links = check_links(index)
+    in_nav = set(iter_nav_sources(project.nav)) if project.nav else {s for s, p in pages.items() if in_built_nav(p)}
+    return index, links, links.findings + orphan_findings(index, links.inbound, in_nav)
 
 
 # A "misspelling" that three or more pages share is a word in its own right (Mistral is not a typo of
