@@ -24,7 +24,9 @@ def project(tmp_path: Path) -> Project:
 
 
 def test_the_child_parses_as_the_parent_would(project: Project) -> None:
-    glossary, findings, pickled = GlossaryInBackground(project, glossary_files(project)).result()
+    background = GlossaryInBackground(project, glossary_files(project))
+    glossary, findings = background.glossary()
+    pickled = background.matcher()
     expected, expected_findings = load_glossary(project)
     assert findings == expected_findings and findings  # the fixture has bad files
     assert {i: t.data for i, t in glossary.terms.items()} == {i: t.data for i, t in expected.terms.items()}
@@ -42,7 +44,9 @@ def test_a_failing_child_leaves_the_parsing_to_the_parent(project: Project, monk
         return parse_glossary(given)
 
     monkeypatch.setattr(kb.background_glossary, "parse_glossary", parse_only_here)
-    glossary, findings, pickled = GlossaryInBackground(project, glossary_files(project)).result()
+    background = GlossaryInBackground(project, glossary_files(project))
+    glossary, findings = background.glossary()
+    pickled = background.matcher()
     expected, expected_findings = load_glossary(project)
     assert set(glossary.terms) == set(expected.terms) and findings == expected_findings
     assert pickle.loads(pickled).names

@@ -119,12 +119,11 @@ def _analyse(project: Project, use_cache: bool, workers: int, renamed: dict[str,
         context = _PageContext(project, tags, prose=bool(glossary_paths))
         running = stack.enter_context(PageWorkers(context, items, workers)) \
             if parallel and len(items) >= PARALLEL_THRESHOLD else None
-        pickled: bytes | None = None  # the matcher, as the child process sends it
-        if background is not None:
-            glossary, glossary_findings, pickled = background.result()
-        else:
-            glossary, glossary_findings = parse_glossary(read_glossary(project, glossary_paths))
+        glossary, glossary_findings = background.glossary() if background is not None \
+            else parse_glossary(read_glossary(project, glossary_paths))
         findings += glossary_findings
+        # The matcher comes pickled from the child process: workers take it as it is.
+        pickled = background.matcher() if background is not None and items else None
         if running is not None:
             running.search(pickled if pickled is not None else _matcher(glossary, None))
             computed = running.pages()

@@ -1,8 +1,8 @@
 """Reading and parsing the glossary and building its term matcher in a child process, while the
 parent reads and hashes the pages: that part of a check keeps one core busy and leaves the other idle.
 
-The child sends the parsed glossary and the pickled matcher (which page workers take as it is).
-If it fails in any way, the parent parses the glossary itself, so the outcome never depends on it.
+The child sends the parsed glossary, its findings and the pickled matcher (which page workers take
+as it is). If it fails in any way, the parent does that work itself, so the outcome never depends on it.
 """
 
 from __future__ import annotations
@@ -35,17 +35,26 @@ class GlossaryInBackground:
             gc.unfreeze()
             out.close()
 
-    def result(self) -> tuple[Glossary, list[Finding], bytes]:
-        """The glossary, its findings, and its matcher pickled (None pickled when it has no terms)."""
+    def glossary(self) -> tuple[Glossary, list[Finding]]:
+        """The glossary and its findings."""
         try:
-            glossary, findings = pickle.loads(self._in.recv_bytes())
-            matcher = self._in.recv_bytes()
+            self._glossary: Glossary = pickle.loads(self._in.recv_bytes())
+            findings: list[Finding] = pickle.loads(self._in.recv_bytes())
         except (EOFError, OSError, pickle.UnpicklingError):
-            glossary, findings = parse_glossary(read_glossary(self._project, self._paths))
-            matcher = pickle.dumps(glossary.matcher if glossary.terms else None, protocol=pickle.HIGHEST_PROTOCOL)
+            self.close()
+            self._glossary, findings = parse_glossary(read_glossary(self._project, self._paths))
+        return self._glossary, findings
+
+    def matcher(self) -> bytes:
+        """The glossary's term matcher, pickled (None pickled when it has no terms), once `glossary`
+        has returned. A run whose pages all come from the cache never asks, nor waits for it."""
+        try:
+            return self._in.recv_bytes()
+        except (EOFError, OSError):
+            glossary = self._glossary
+            return pickle.dumps(glossary.matcher if glossary.terms else None, protocol=pickle.HIGHEST_PROTOCOL)
         finally:
             self.close()
-        return glossary, findings, matcher
 
     def close(self) -> None:
         if self._process.is_alive():
@@ -57,6 +66,7 @@ class GlossaryInBackground:
 def _load(project: Project, paths: list[Path], out: Connection) -> None:
     with contextlib.suppress(OSError):  # the parent stopped listening: it has parsed the glossary itself
         glossary, findings = parse_glossary(read_glossary(project, paths))
-        out.send_bytes(pickle.dumps((glossary, findings), protocol=pickle.HIGHEST_PROTOCOL))
+        out.send_bytes(pickle.dumps(glossary, protocol=pickle.HIGHEST_PROTOCOL))
+        out.send_bytes(pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL))
         # After the glossary is sent, not before: the matcher is cached on it and would travel twice.
         out.send_bytes(pickle.dumps(glossary.matcher if glossary.terms else None, protocol=pickle.HIGHEST_PROTOCOL))
