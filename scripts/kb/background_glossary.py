@@ -8,16 +8,15 @@ as it is). If it fails in any way, the parent does that work itself, so the outc
 from __future__ import annotations
 
 import contextlib
-import gc
 import multiprocessing
 import pickle
-import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .findings import Finding
 from .glossary import Glossary, parse_glossary, read_glossary
 from .project import Project
+from .workers import ready_to_fork
 
 
 class GlossaryInBackground:
@@ -25,14 +24,11 @@ class GlossaryInBackground:
         self._project, self._paths = project, paths
         context = multiprocessing.get_context("fork")
         self._in, out = context.Pipe(duplex=False)
-        sys.stdout.flush()  # text still buffered would be written again by the child as it exits
-        sys.stderr.flush()
-        gc.freeze()  # the child's collector then leaves the inherited heap alone (and uncopied)
         try:
-            self._process = context.Process(target=_load, args=(project, paths, out), daemon=True)
-            self._process.start()
+            with ready_to_fork():
+                self._process = context.Process(target=_load, args=(project, paths, out), daemon=True)
+                self._process.start()
         finally:
-            gc.unfreeze()
             out.close()
 
     def glossary(self) -> tuple[Glossary, list[Finding]]:

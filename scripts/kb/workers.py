@@ -19,6 +19,7 @@ import pickle
 import sys
 import threading
 import traceback
+from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
 from types import TracebackType
 from typing import Any, Protocol
@@ -46,6 +47,21 @@ def available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+@contextlib.contextmanager
+def ready_to_fork() -> Iterator[None]:
+    """Around starting forked processes."""
+    # Text still buffered would be written again by every child as it exits.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Objects that exist before the fork are shared copy-on-write. Freezing them keeps the
+    # children's garbage collector from walking (and so copying) the whole inherited heap.
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 class PageWorkers:
     """Workers that start on `items` when the block is entered. In order:
 
@@ -71,25 +87,20 @@ class PageWorkers:
         self._sender: threading.Thread | None = None
 
     def __enter__(self) -> PageWorkers:
-        # Objects that exist before the fork are shared copy-on-write. Freezing them keeps the
-        # workers' garbage collector from walking (and so copying) the whole inherited heap.
-        gc.freeze()
-        # Text still buffered would be written again by every worker as it exits.
-        sys.stdout.flush()
-        sys.stderr.flush()
         try:
-            for _ in range(self._count):
-                matcher_in, matcher_out = self._context.Pipe(duplex=False)
-                results_in, results_out = self._context.Pipe(duplex=False)
-                _widen(results_in)
-                process = self._context.Process(target=self._run, args=(matcher_in, results_out), daemon=True)
-                process.start()
-                # The parent keeps only its own ends, so a worker's death is seen as an end of file.
-                matcher_in.close()
-                results_out.close()
-                self._processes.append(process)
-                self._matchers_out.append(matcher_out)
-                self._live[results_in] = process
+            with ready_to_fork():
+                for _ in range(self._count):
+                    matcher_in, matcher_out = self._context.Pipe(duplex=False)
+                    results_in, results_out = self._context.Pipe(duplex=False)
+                    _widen(results_in)
+                    process = self._context.Process(target=self._run, args=(matcher_in, results_out), daemon=True)
+                    process.start()
+                    # The parent keeps only its own ends, so a worker's death is seen as an end of file.
+                    matcher_in.close()
+                    results_out.close()
+                    self._processes.append(process)
+                    self._matchers_out.append(matcher_out)
+                    self._live[results_in] = process
         except BaseException:
             self._stop()
             raise
@@ -100,7 +111,6 @@ class PageWorkers:
         self._stop()
 
     def _stop(self) -> None:
-        gc.unfreeze()
         for process in self._processes:
             if process.is_alive():
                 process.terminate()
@@ -200,7 +210,7 @@ class PageWorkers:
 
 def _widen(connection: Connection) -> None:
     """A pipe that holds a megabyte, where Linux allows it, so that workers seldom wait for the
-    parent to read (as it does while parsing the glossary)."""
+    parent to read (it is busy taking the glossary while the first chunks come in)."""
     with contextlib.suppress(ImportError, AttributeError, OSError):
         import fcntl
 
