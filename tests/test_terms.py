@@ -7,7 +7,7 @@ import random
 import re
 
 from kb.scan import scan_markdown
-from kb.terms import TermMatcher, _Normalised
+from kb.terms import TermMatcher, _dictionary, _judged_words, _Normalised, _word_list, is_english_word
 
 
 def _matcher(*names: tuple[str, str]) -> TermMatcher:
@@ -57,3 +57,18 @@ def test_a_misspelling_is_reported_on_every_page_that_repeats_it() -> None:
     assert [(m.surface, m.kind) for m in second] == [("Genereative AI", "typo"), ("Transfomer", "typo")]
     # Ordinary words judged on the first page stay ordinary on the second.
     assert matcher.scan("The transformer, the transformers and generative models.")[1] == []
+
+
+def test_english_words_found_in_the_raw_word_list_as_in_the_parsed_one() -> None:
+    rng = random.Random(11)
+    listed = [line.split('"')[1] for line in (_word_list() or "").split("\n")[1:-1]]
+    assert len(listed) > 100_000  # this pyspellchecker keeps its list where the fast path reads it
+    words = [*rng.sample(listed, 150), "Images", "Transformer", "transfomer", "modle", "café", "naïve", "x"]
+    words += ["".join(rng.choice("aeioubcdlmnrst") for _ in range(rng.randrange(3, 9))) for _ in range(150)]
+    for word in words:
+        assert _english_word_searched(word) == (word.lower() in _dictionary()), word
+
+
+def _english_word_searched(word: str) -> bool:
+    _judged_words.clear()  # judge afresh, by searching the list
+    return is_english_word(word)

@@ -22,6 +22,7 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -107,8 +108,40 @@ def _dictionary() -> Any:
     return SpellChecker(distance=1)
 
 
+@lru_cache(maxsize=1)
+def _word_list() -> str | None:
+    """pyspellchecker's English word list as lower-case text, not parsed: parsing its 160,000 entries
+    takes about a tenth of a second, in every process that judges a possible typo, while a run asks
+    about a handful of words. One entry per line, `"word": count,`; None where this version of
+    pyspellchecker keeps it otherwise."""
+    import gzip
+
+    import spellchecker
+
+    try:
+        raw = (Path(spellchecker.__file__).with_name("resources") / "en.json.gz").read_bytes()
+        text = gzip.decompress(raw).decode("utf-8").lower()
+    except (OSError, EOFError, ValueError):
+        return None
+    return text if text.startswith('{\n"') and "\\u" not in text else None
+
+
+# Each search of the word list takes about a millisecond; past this many words, parsing it is cheaper.
+_SEARCHES = 60
+_judged_words: dict[str, bool] = {}
+
+
 def is_english_word(word: str) -> bool:
-    return word.lower() in _dictionary()
+    lower = word.lower()
+    known = _judged_words.get(lower)
+    if known is None:
+        words = _word_list()
+        if words is None or len(_judged_words) >= _SEARCHES or '"' in lower or "\\" in lower:
+            known = lower in _dictionary()
+        else:
+            known = f'\n"{lower}":' in words
+        _judged_words[lower] = known
+    return known
 
 
 _LOOK_ALIKES = {"i": "l", "1": "l", "|": "l", "0": "o"}
