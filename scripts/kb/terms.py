@@ -109,21 +109,22 @@ def _dictionary() -> Any:
 
 
 @lru_cache(maxsize=1)
-def _word_list() -> str | None:
-    """pyspellchecker's English word list as lower-case text, not parsed: parsing its 160,000 entries
-    takes about a tenth of a second, in every process that judges a possible typo, while a run asks
-    about a handful of words. One entry per line, `"word": count,`; None where this version of
+def _word_list() -> bytes | None:
+    """pyspellchecker's English word list, not parsed: parsing its 160,000 entries takes about a
+    tenth of a second, in every process that judges a possible typo, while a run asks about a
+    handful of words. One entry per line, `"word": count,`; None where this version of
     pyspellchecker keeps it otherwise."""
     import gzip
 
     import spellchecker
 
     try:
-        raw = (Path(spellchecker.__file__).with_name("resources") / "en.json.gz").read_bytes()
-        text = gzip.decompress(raw).decode("utf-8").lower()
-    except (OSError, EOFError, ValueError):
+        text = gzip.decompress((Path(spellchecker.__file__).with_name("resources") / "en.json.gz").read_bytes())
+    except (OSError, EOFError):
         return None
-    return text if text.startswith('{\n"') and "\\u" not in text else None
+    if not text.startswith(b'{\n"') or b"\\u" in text:
+        return None
+    return text if text == text.lower() else text.lower()  # pyspellchecker lowers the words it loads
 
 
 # Each search of the word list takes about a millisecond; past this many words, parsing it is cheaper.
@@ -136,10 +137,10 @@ def is_english_word(word: str) -> bool:
     known = _judged_words.get(lower)
     if known is None:
         words = _word_list()
-        if words is None or len(_judged_words) >= _SEARCHES or '"' in lower or "\\" in lower:
-            known = lower in _dictionary()
+        if words is None or len(_judged_words) >= _SEARCHES or not lower.isascii() or '"' in lower:
+            known = lower in _dictionary()  # the search below finds ASCII words as written only
         else:
-            known = f'\n"{lower}":' in words
+            known = b'\n"' + lower.encode() + b'":' in words
         _judged_words[lower] = known
     return known
 
