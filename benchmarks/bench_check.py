@@ -7,7 +7,8 @@ Each measurement runs in a fresh process so that peak memory (max RSS) belongs t
 each figure is the median of three runs. The glossary's share is measured with alternating runs
 with and without the glossary, in wall time and in CPU time (this process and its workers).
 The corpus: pages of about 4 KB with front-matter, grouped 20 to a section folder with an index.md,
-each with about 9 internal links, a quarter of them to a heading anchor.
+each with about 9 internal links, a quarter of them to a heading anchor; with a glossary, pages
+mention a couple of terms per paragraph and one page in 40 misspells one.
 """
 
 from __future__ import annotations
@@ -99,8 +100,22 @@ def generate(root: Path, pages: int, seed: int = 7, terms: int = 0) -> None:
                 rel = "../" + target if target.split("/")[0] != name.split("/")[0] else target.split("/")[1]
                 anchor = f"#heading-{rng.randrange(4)}-of-page-{int(target[-8:-3])}" if rng.random() < 0.25 else ""
                 lines += [f"{text} See [related]({rel}{anchor}) for more.", ""]
+        if glossary and i % TYPO_EVERY == TYPO_EVERY - 1:  # real pages have the odd misspelt name
+            lines += [f"Here {_misspelt(glossary[i % len(glossary)][1])} does it.", ""]
         lines.append(f"Also [section](../{name.split('/')[0]}/index.md).")
         (docs / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+TYPO_EVERY = 40
+
+
+def _misspelt(term: str) -> str:
+    """The term with two letters of its longest word swapped: "Kakalo tokne"."""
+    words = term.split()
+    longest = max(range(len(words)), key=lambda k: len(words[k]))
+    word = words[longest]
+    words[longest] = word[:-2] + word[-1] + word[-2]
+    return " ".join(words)
 
 
 def child(root: Path, no_cache: bool) -> None:

@@ -72,3 +72,10 @@ def test_english_words_found_in_the_raw_word_list_as_in_the_parsed_one() -> None
 def _english_word_searched(word: str) -> bool:
     _judged_words.clear()  # judge afresh, by searching the list
     return is_english_word(word)
+
+
+def test_swapped_letters_are_one_edit() -> None:
+    matcher = _matcher(("Transformer", "transformer"), ("Retrieval-augmented generation", "rag"))
+    _, misses = matcher.scan("A Trasnformer does retrieval-augmented generaiton; the transformers transform.")
+    assert [(m.surface, m.term_id) for m in misses] == [("Trasnformer", "transformer"),
+                                                        ("retrieval-augmented generaiton", "rag")]

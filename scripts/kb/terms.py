@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 import ahocorasick
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 _WORD = re.compile(r"[^\W_]+")
 _SPACE_RUN = re.compile(" +")
@@ -375,7 +375,7 @@ class TermMatcher:
         """An unknown word whose first letter and length fit some name word, within two edits of one."""
         return (len(word) >= MIN_TYPO_LENGTH and word not in self.name_words and word.isalnum()
                 and (word[0], len(word)) in self._typo_shapes
-                and process.extractOne(word, self._typo_words[word[0]], scorer=Levenshtein.distance,
+                and process.extractOne(word, self._typo_words[word[0]], scorer=OSA.distance,
                                        score_cutoff=2) is not None)
 
     def _beside_name_word(self, text: str, start: int, end: int, letter: str) -> bool:
@@ -409,7 +409,7 @@ class TermMatcher:
                     limit = 1 if len(defined) < 9 else 2
                     if abs(len(defined) - len(word)) > limit or word == defined:
                         continue
-                    if Levenshtein.distance(word, defined, score_cutoff=limit) > limit:
+                    if OSA.distance(word, defined, score_cutoff=limit) > limit:  # a swap is one edit
                         continue
                     if _is_inflection(word, defined):
                         continue
