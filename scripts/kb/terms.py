@@ -17,6 +17,7 @@ candidates are an unknown word next to a word of some longer name, or a capitali
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import string
 from collections.abc import Iterable
@@ -112,23 +113,54 @@ def _dictionary() -> Any:
 def _word_list() -> bytes | None:
     """pyspellchecker's English word list, not parsed: parsing its 160,000 entries takes about a
     tenth of a second, in every process that judges a possible typo, while a run asks about a
-    handful of words. One entry per line, `"word": count,`; None where this version of
+    handful of words. One entry per line, `"word": count,`, sorted; None where this version of
     pyspellchecker keeps it otherwise."""
     import gzip
+    from importlib.util import find_spec
 
-    import spellchecker
-
+    spec = find_spec("spellchecker")
+    if spec is None or spec.origin is None:
+        return None
     try:
-        text = gzip.decompress((Path(spellchecker.__file__).with_name("resources") / "en.json.gz").read_bytes())
+        text = gzip.decompress((Path(spec.origin).with_name("resources") / "en.json.gz").read_bytes())
     except (OSError, EOFError):
         return None
-    if not text.startswith(b'{\n"') or b"\\u" in text:
-        return None
-    return text if text == text.lower() else text.lower()  # pyspellchecker lowers the words it loads
+    if not text.startswith(b'{\n"') or not text.endswith(b"\n}") or b"\\" in text:
+        return None  # not the layout the search below reads (or words with escapes in them)
+    if text != text.lower():
+        text = text.lower()  # as pyspellchecker does with the words it loads
+    return text if _looks_sorted(text) else None
 
 
-# Each search of the word list takes about a millisecond; past this many words, parsing it is cheaper.
-_SEARCHES = 60
+def _key_at(words: bytes, start: int) -> bytes:
+    """The word on the line that starts at `start`."""
+    return words[start + 1: words.index(b'"', start + 1)]
+
+
+def _looks_sorted(words: bytes, samples: int = 64) -> bool:
+    """Whether lines spread over the list are in order, as the binary search needs (and as a test
+    checks in full for the installed pyspellchecker)."""
+    first, last = words.index(b"\n") + 1, words.rindex(b"\n")
+    starts = [words.rfind(b"\n", first, first + (last - first) * k // samples) + 1 for k in range(samples)]
+    keys = [_key_at(words, max(first, start)) for start in starts]
+    return all(a <= b for a, b in itertools.pairwise(keys))
+
+
+def _listed(words: bytes, word: bytes) -> bool:
+    """Binary search of the sorted list, over byte offsets that are line starts."""
+    low, high = words.index(b"\n") + 1, words.rindex(b"\n") + 1  # the entries, without "{" and "}"
+    while low < high:
+        start = max(low, words.rfind(b"\n", low, (low + high) // 2) + 1)
+        key = _key_at(words, start)
+        if key == word:
+            return True
+        if key < word:
+            low = words.index(b"\n", start) + 1
+        else:
+            high = start
+    return False
+
+
 _judged_words: dict[str, bool] = {}
 
 
@@ -137,10 +169,7 @@ def is_english_word(word: str) -> bool:
     known = _judged_words.get(lower)
     if known is None:
         words = _word_list()
-        if words is None or len(_judged_words) >= _SEARCHES or not lower.isascii() or '"' in lower:
-            known = lower in _dictionary()  # the search below finds ASCII words as written only
-        else:
-            known = b'\n"' + lower.encode() + b'":' in words
+        known = _listed(words, lower.encode()) if words is not None and '"' not in lower else lower in _dictionary()
         _judged_words[lower] = known
     return known
 
