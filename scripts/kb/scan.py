@@ -96,6 +96,9 @@ class LinePositions:
         index = bisect.bisect_right(self.starts, offset) - 1
         return self.first_line + index, offset - self.starts[index] + 1
 
+    def line(self, offset: int) -> int:
+        return self.first_line + bisect.bisect_right(self.starts, offset) - 1
+
 
 def _indent(line: str) -> int:
     width = 0

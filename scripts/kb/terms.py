@@ -17,6 +17,7 @@ candidates are an unknown word next to a word of some longer name, or a capitali
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import string
@@ -63,6 +64,10 @@ class Mention(NamedTuple):  # a NamedTuple: pages hold dozens, built in the hott
     end: int
     term_id: str
     name: str
+
+
+# A NamedTuple's own constructor is a Python function; this is the C one, for the hottest loop.
+_mention = functools.partial(tuple.__new__, Mention)
 
 
 class NearMiss(NamedTuple):
@@ -209,6 +214,7 @@ class _Normalised:
             previous = end
             start = translated.find("  ", end)
         self.text = "".join(pieces) + translated[previous:] if pieces else translated
+        self.collapsed = bool(pieces)  # if not, offsets are the same in both texts
 
     def original(self, offset: int) -> int:
         keys = self._keys
@@ -312,15 +318,16 @@ class TermMatcher:
         found: list[tuple[int, int]] = []
         keyed = _key(lowered)
         exact, spelled, original, size = self._exact, norm.text, norm.original, len(lowered)
+        collapsed = norm.collapsed
         for stop, length in self._automaton.iter_long(" " + keyed):
             # The search text has one extra character in front, so `stop` is the end in `lowered`.
             start = stop - length
             if stop < size and lowered[stop].isalnum():  # the start is a word boundary by construction
                 continue
-            o_start, o_end = original(start), original(stop - 1) + 1
+            o_start, o_end = (original(start), original(stop - 1) + 1) if collapsed else (start, stop)
             name = exact.get(spelled[start:stop])  # written exactly as the glossary does: most mentions
             if name is not None:
-                mentions.append(Mention(o_start, o_end, name.term_id, name.text))
+                mentions.append(_mention((o_start, o_end, name.term_id, name.text)))
                 found.append((start, stop))
                 continue
             words = _WORD.findall(text[o_start:o_end])

@@ -98,11 +98,12 @@ def scan_terms(scan: PageScan, matcher: TermMatcher, rel_path: str) -> list[Find
     if not matcher.names or not scan.prose:
         return []
     mentions, misses = matcher.scan(scan.prose)
-    at = (scan.positions or LinePositions(scan.prose, scan.first_line)).at
+    positions = scan.positions or LinePositions(scan.prose, scan.first_line)
+    terms, line = scan.terms, positions.line
     for mention in mentions:
-        if mention.term_id not in scan.terms:
-            scan.terms[mention.term_id] = at(mention.start)[0]
-    return [_near_miss_finding(miss, rel_path, *at(miss.start)) for miss in misses]
+        if mention.term_id not in terms:
+            terms[mention.term_id] = line(mention.start)
+    return [_near_miss_finding(miss, rel_path, *positions.at(miss.start)) for miss in misses]
 
 
 def _near_miss_finding(miss: NearMiss, rel_path: str, line: int, column: int) -> Finding:
