@@ -16,7 +16,7 @@ from pathlib import Path
 from .findings import Finding
 from .glossary import Glossary, parse_glossary, read_glossary
 from .project import Project
-from .workers import ready_to_fork
+from .workers import ready_to_fork, widen
 
 
 class GlossaryInBackground:
@@ -24,6 +24,7 @@ class GlossaryInBackground:
         self._project, self._paths = project, paths
         context = multiprocessing.get_context("fork")
         self._in, out = context.Pipe(duplex=False)
+        widen(self._in)  # so that the child sends the glossary and goes on, whether or not it is read yet
         try:
             with ready_to_fork():
                 self._process = context.Process(target=_load, args=(project, paths, out), daemon=True)

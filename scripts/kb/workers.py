@@ -92,7 +92,7 @@ class PageWorkers:
                 for _ in range(self._count):
                     matcher_in, matcher_out = self._context.Pipe(duplex=False)
                     results_in, results_out = self._context.Pipe(duplex=False)
-                    _widen(results_in)
+                    widen(results_in)
                     process = self._context.Process(target=self._run, args=(matcher_in, results_out), daemon=True)
                     process.start()
                     # The parent keeps only its own ends, so a worker's death is seen as an end of file.
@@ -208,9 +208,9 @@ class PageWorkers:
                 del self._live[connection]
 
 
-def _widen(connection: Connection) -> None:
-    """A pipe that holds a megabyte, where Linux allows it, so that workers seldom wait for the
-    parent to read (it is busy taking the glossary while the first chunks come in)."""
+def widen(connection: Connection) -> None:
+    """A pipe that holds a megabyte, where Linux allows it, so that a child seldom waits for the parent
+    to read what it sends."""
     with contextlib.suppress(ImportError, AttributeError, OSError):
         import fcntl
 
