@@ -4,6 +4,11 @@ pages, and a worker that fails or dies reported instead of waited for."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +81,30 @@ def test_a_worker_that_dies_is_reported_not_waited_for() -> None:
             PageWorkers(_Work(die_on="p017.md"), _items(60), 2) as running:
         running.search(TermMatcher.of([("RAG", "rag")]))
         running.pages()
+
+
+@pytest.mark.parametrize("after", [0.0, 0.1])  # while children start, and while they work
+def test_ctrl_c_stops_the_check_and_its_workers_without_a_traceback(tmp_path: Path, after: float) -> None:
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    import bench_check
+
+    bench_check.generate(tmp_path, 3000, terms=100)
+    kb = Path(sys.executable).parent / "kb"
+    # A session of its own, so that Ctrl+C can be imitated as a terminal sends it: to the whole group.
+    process = subprocess.Popen([str(kb), "check", "--no-cache"], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + 30
+    while len(children.read_text().split()) < 2:  # the page workers (and the glossary's child) are running
+        assert process.poll() is None and time.monotonic() < deadline, "the check ended before its workers started"
+        time.sleep(0.005)
+    time.sleep(after)
+    workers = [int(pid) for pid in children.read_text().split()]
+    assert process.poll() is None, "the check ended before it could be interrupted"
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert err.strip() == "kb: interrupted.", err
+    time.sleep(0.2)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()
+                and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]  # none left running

@@ -16,7 +16,7 @@ from pathlib import Path
 from .findings import Finding
 from .glossary import Glossary, parse_glossary, read_glossary
 from .project import Project
-from .workers import ready_to_fork, widen
+from .workers import as_child, ready_to_fork, widen
 
 
 class GlossaryInBackground:
@@ -61,6 +61,7 @@ class GlossaryInBackground:
 
 
 def _load(project: Project, paths: list[Path], out: Connection) -> None:
+    as_child()
     with contextlib.suppress(OSError):  # the parent stopped listening: it has parsed the glossary itself
         glossary, findings = parse_glossary(read_glossary(project, paths))
         out.send_bytes(pickle.dumps(glossary, protocol=pickle.HIGHEST_PROTOCOL))

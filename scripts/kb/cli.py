@@ -22,6 +22,7 @@ from .scaffold import plan_new_page, write_new_page
 from .urls import natural_url
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -250,6 +251,11 @@ def _glossary_export(args: argparse.Namespace) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        # Worker processes stop with the parent; a traceback would only hide where the check was.
+        print("kb: interrupted.", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
 if __name__ == "__main__":
     run()

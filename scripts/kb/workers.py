@@ -16,6 +16,7 @@ import dataclasses
 import gc
 import multiprocessing
 import pickle
+import signal
 import sys
 import threading
 import traceback
@@ -49,17 +50,27 @@ def available() -> bool:
 
 @contextlib.contextmanager
 def ready_to_fork() -> Iterator[None]:
-    """Around starting forked processes."""
+    """Around starting forked processes (which call `as_child` first)."""
     # Text still buffered would be written again by every child as it exits.
     sys.stdout.flush()
     sys.stderr.flush()
     # Objects that exist before the fork are shared copy-on-write. Freezing them keeps the
     # children's garbage collector from walking (and so copying) the whole inherited heap.
     gc.freeze()
+    # Ctrl+C is the parent's to handle: it stops its children. Held back meanwhile, so that it
+    # interrupts neither a child half started nor the parent before it knows of that child.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         gc.unfreeze()
+
+
+def as_child() -> None:
+    """First thing in a forked child: leave Ctrl+C to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 class PageWorkers:
@@ -115,10 +126,10 @@ class PageWorkers:
             if process.is_alive():
                 process.terminate()
             process.join()
-        for connection in (*self._matchers_out, *self._live):
-            connection.close()  # also ends a sender still blocked on a worker that is gone
         if self._sender is not None:
-            self._sender.join()
+            self._sender.join()  # its workers are gone, so a send still under way fails at once
+        for connection in (*self._matchers_out, *self._live):
+            connection.close()
         self._processes.clear()
 
     def _claim(self) -> int:
@@ -130,6 +141,7 @@ class PageWorkers:
     def _run(self, matcher_in: Connection, results_out: Connection) -> None:
         """A worker's whole life: the pages of the chunks it claims, each sent as soon as done, then
         their glossary terms."""
+        as_child()
         try:
             done: list[tuple[int, list[PageResult]]] = []
             while (index := self._claim()) < len(self._chunks):
@@ -145,7 +157,7 @@ class PageWorkers:
                                       for (_, page_findings, scan), count in zip(results, before, strict=True)]))
             results_out.send(("terms", terms))
         except BaseException:
-            # Whatever it is (a bug, an interrupt), the parent must hear of it rather than wait forever.
+            # Whatever it is, the parent must hear of it rather than wait forever.
             results_out.send(("failed", traceback.format_exc()))
 
     def search(self, matcher: TermMatcher | bytes | None) -> None:
