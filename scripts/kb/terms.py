@@ -174,7 +174,9 @@ def is_english_word(word: str) -> bool:
     known = _judged_words.get(lower)
     if known is None:
         words = _word_list()
-        known = _listed(words, lower.encode()) if words is not None and '"' not in lower else lower in _dictionary()
+        # The list is lowered as bytes, which lowers ASCII letters only: other words take the slow way.
+        known = _listed(words, lower.encode()) if words is not None and lower.isascii() and '"' not in lower \
+            else lower in _dictionary()
         _judged_words[lower] = known
     return known
 
