@@ -83,7 +83,7 @@ def _matcher(glossary: Glossary, pickled: bytes | None) -> TermMatcher | None:
     if pickled is not None:
         matcher: TermMatcher | None = pickle.loads(pickled)
         return matcher
-    return glossary.matcher if glossary.terms else None
+    return glossary.term_matcher()
 
 
 @contextlib.contextmanager
@@ -125,7 +125,7 @@ def _analyse(project: Project, use_cache: bool, workers: int, renamed: dict[str,
         # The matcher comes pickled from the child process: workers take it as it is.
         pickled = background.matcher() if background is not None and items else None
         if running is not None:
-            running.search(pickled if pickled is not None else _matcher(glossary, None))
+            running.search(pickled if pickled is not None else glossary.term_matcher())
             computed = running.pages()
         else:
             computed = context.serially(items, _matcher(glossary, pickled) if items else None)

@@ -48,8 +48,7 @@ class GlossaryInBackground:
         try:
             return self._in.recv_bytes()
         except (EOFError, OSError):
-            glossary = self._glossary
-            return pickle.dumps(glossary.matcher if glossary.terms else None, protocol=pickle.HIGHEST_PROTOCOL)
+            return _pickled_matcher(self._glossary)
         finally:
             self.close()
 
@@ -67,4 +66,8 @@ def _load(project: Project, paths: list[Path], out: Connection) -> None:
         out.send_bytes(pickle.dumps(glossary, protocol=pickle.HIGHEST_PROTOCOL))
         out.send_bytes(pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL))
         # After the glossary is sent, not before: the matcher is cached on it and would travel twice.
-        out.send_bytes(pickle.dumps(glossary.matcher if glossary.terms else None, protocol=pickle.HIGHEST_PROTOCOL))
+        out.send_bytes(_pickled_matcher(glossary))
+
+
+def _pickled_matcher(glossary: Glossary) -> bytes:
+    return pickle.dumps(glossary.term_matcher(), protocol=pickle.HIGHEST_PROTOCOL)

@@ -95,6 +95,10 @@ class Glossary:
         """Built on first use: a run whose pages all come from the cache never needs it."""
         return TermMatcher.of(self.spellings())
 
+    def term_matcher(self) -> TermMatcher | None:
+        """The matcher pages are searched with; None when there are no terms to search for."""
+        return self.matcher if self.terms else None
+
 
 def glossary_files(project: Project) -> list[Path]:
     folder = project.glossary_path

@@ -112,8 +112,8 @@ def _indent(line: str) -> int:
     return width
 
 
-def _blank(text: str) -> str:
-    return re.sub(r"[^\n]", " ", text)
+def _blank(text: str, fill: str = " ") -> str:
+    return re.sub(r"[^\n]", fill, text)
 
 
 def scan_markdown(body: str, first_line: int, prose: bool = True) -> PageScan:
@@ -372,7 +372,7 @@ def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
         if end <= start:
             continue
         gap = text[start:end]
-        pieces += [text[done:start], re.sub(r"[^\n]", PROSE_GAP, gap) if "\n" in gap else PROSE_GAP * (end - start)]
+        pieces += [text[done:start], _blank(gap, PROSE_GAP) if "\n" in gap else PROSE_GAP * (end - start)]
         done = end
     return "".join(pieces) + text[done:]
 
