@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-import kb.cache
+import kb.analysis
 from kb.analysis import analyse
 from kb.project import Project
 
@@ -22,15 +22,16 @@ def site(tmp_path: Path) -> Path:
     })
 
 
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The bodies rendered from now on (the cache reads and hashes every page, but renders none it holds)."""
     seen: list[str] = []
-    original = kb.cache.read_page_source
+    original = kb.analysis.scan_page
 
-    def counting(project, src):  # type: ignore[no-untyped-def]
-        seen.append(src)
-        return original(project, src)
+    def counting(renderer, body, first_line, prose=True):  # type: ignore[no-untyped-def]
+        seen.append(body)
+        return original(renderer, body, first_line, prose)
 
-    monkeypatch.setattr(kb.cache, "read_page_source", counting)
+    monkeypatch.setattr(kb.analysis, "scan_page", counting)
     return seen
 
 
@@ -41,7 +42,7 @@ def run(root: Path, use_cache: bool = True):  # type: ignore[no-untyped-def]
 def test_warm_run_reads_nothing_and_reports_the_same(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cold = run(site)
     assert (site / ".kb-cache" / "pages.json").is_file()
-    seen = reads(monkeypatch)
+    seen = renders(monkeypatch)
     warm = run(site)
     assert seen == []
     assert warm.findings == cold.findings
@@ -54,9 +55,9 @@ def test_only_changed_files_are_re_read(site: Path, monkeypatch: pytest.MonkeyPa
     (site / "docs/b.md").write_text(page(body="# B\n\n## Gone\n"), encoding="utf-8")
     touched = site / "docs/a.md"
     os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10_000_000))
-    seen = reads(monkeypatch)
+    seen = renders(monkeypatch)
     result = run(site)
-    assert sorted(seen) == ["a.md", "b.md"]  # a.md only touched: re-hashed, not re-parsed
+    assert seen == ["# B\n\n## Gone\n"]  # a.md only touched: its bytes are the same, so not rendered again
     assert {f.code for f in result.findings} == {"KB101"}  # b.md now defines #gone and has no typo
 
 
@@ -74,9 +75,9 @@ def test_no_cache_neither_reads_nor_writes(site: Path) -> None:
 
 def test_build_after_check_uses_the_cached_analysis(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run(site)
-    seen = reads(monkeypatch)
+    seen = renders(monkeypatch)
     built = build_site(site)
-    assert seen == []  # the plugin's analysis came from the cache; rendering re-reads pages itself
+    assert seen == []  # the plugin's analysis came from the cache
     assert 'href="a/#intro"' in (built / "index.html").read_text(encoding="utf-8")
 
 

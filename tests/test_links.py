@@ -5,8 +5,9 @@ from pathlib import Path
 from kb.analysis import analyse
 from kb.findings import Finding
 from kb.project import Project
+from kb.render.facts import Renderer
 from kb.rewrite import apply_rewrites
-from kb.scan import scan_markdown
+from kb.scan import scan_page
 
 from .conftest import page, write_site
 
@@ -98,6 +99,6 @@ def test_raw_html_is_resolved_against_the_built_url(tmp_path: Path) -> None:
 
 def test_rewrites_replace_only_the_target() -> None:
     body = "See [it](/genai#x) and [again](/genai#x).\n"
-    scan = scan_markdown(body, 7)
+    scan = scan_page(Renderer([], {}), body, 7)
     rewritten = apply_rewrites(body, 7, [(link, "models/overview.md#x") for link in scan.links])
     assert rewritten == "See [it](models/overview.md#x) and [again](models/overview.md#x).\n"

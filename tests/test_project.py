@@ -30,10 +30,10 @@ def test_mypy_is_clean() -> None:
 
 
 def test_core_does_not_import_mkdocs() -> None:
-    """Only kb.mkdocs_plugin may import MkDocs, so the checks run without a renderer."""
+    """Only the plugin and the configuration adapter may import MkDocs, so the checks run without a renderer."""
     offenders = []
     for path in CORE.rglob("*.py"):
-        if "mkdocs_plugin" in path.parts:
+        if "mkdocs_plugin" in path.parts or path == CORE / "config" / "mkdocs.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else (

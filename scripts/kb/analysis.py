@@ -1,44 +1,40 @@
-"""One pass over the project: load every page, run every check, compute URLs.
+"""One pass over the project: load and render every page, run every check, compute URLs.
 
 The CLI and the MkDocs plugin both call `analyse`, so a build sees exactly what `kb check` sees,
-and through the shared cache a build right after `kb check` re-reads nothing.
-
-With more than one core, a cold run is staged so that no core idles for long: a child process
-reads and parses the glossary while this one reads the pages; worker processes compute the pages
-while this one takes the parsed glossary; the workers search the pages for glossary terms while
-this one checks links and encodes the cache.
+and through the shared cache a build right after `kb check` renders nothing again. Pages that the
+cache does not hold are computed in a standard process pool when there are enough of them to pay
+for it, else one after another.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import pickle
-from collections.abc import Iterator
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from .background_glossary import GlossaryInBackground
 from .cache import Miss, PageCache, PageResult, fingerprint
 from .changes import ChangeSet
 from .checks.frontmatter import check_front_matter
 from .checks.glossary import check_glossary, glossary_page_anchors, scan_terms, unused_terms
 from .checks.links import LinkIndex, LinkReport, check_links, iter_nav_sources, orphan_findings
 from .findings import Finding, sort_findings
-from .glossary import Glossary, glossary_files, glossary_stamp, parse_glossary, read_glossary
+from .glossary import Glossary, load_glossary
 from .nav import in_built_nav
 from .page import Page, discover_files, load_page, read_page_source
 from .project import Project
+from .render.facts import GLOSSARY_MARKER, Renderer
 from .rules import rule
-from .scan import GLOSSARY_MARKER, PageScan, scan_markdown
+from .scan import PageScan, scan_page
+from .source import SourceText
 from .tags import Tag, load_tags
 from .terms import TermMatcher
 from .urls import PageUrl, compute_urls
-from .workers import Item, PageWorkers, available
 
-# Below this many pages to compute, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 200
-# Pages computed together when serial: their readable text is held until their terms are scanned.
-CHUNK = 64
+# Below this many pages to render, starting worker processes costs more than it saves (measured
+# with benchmarks/bench_check.py: a page renders in about 5 ms, a worker starts in about 100 ms).
+PARALLEL_THRESHOLD = 64
+CHUNK = 16
 
 
 @dataclass
@@ -71,89 +67,75 @@ def restrict(analysis: Analysis, sources: set[str] | None) -> list[Finding]:
     return [f for f in analysis.findings if f.path in paths]
 
 
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def analyse(project: Project, use_cache: bool = True, workers: int = 1,
             renamed: dict[str, str] | None = None) -> Analysis:
-    """Check the whole project. `workers` > 1 computes uncached pages in that many processes;
+    """Check the whole project. `workers` > 1 renders uncached pages in that many processes;
     `renamed` (old -> new docs paths) lets broken links suggest a file's new name."""
-    with _rare_collections():
-        return _analyse(project, use_cache, workers, renamed or {})
-
-
-def _matcher(glossary: Glossary, pickled: bytes | None) -> TermMatcher | None:
-    if pickled is not None:
-        matcher: TermMatcher | None = pickle.loads(pickled)
-        return matcher
-    return glossary.term_matcher()
-
-
-@contextlib.contextmanager
-def _rare_collections() -> Iterator[None]:
-    """A check allocates hundreds of thousands of small objects that live until it ends and form
-    almost no reference cycles; at the default thresholds the garbage collector walks them again and
-    again, up to a tenth of a cold check."""
-    before = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
-def _analyse(project: Project, use_cache: bool, workers: int, renamed: dict[str, str]) -> Analysis:
     findings: list[Finding] = []
-    glossary_paths = glossary_files(project)
-    parallel = workers > 1 and available()
-    with contextlib.ExitStack() as stack:
-        # Read and parsed in a child process while this one reads the pages, when a core is spare.
-        background = GlossaryInBackground(project, glossary_paths) if parallel and glossary_paths else None
-        if background is not None:
-            stack.callback(background.close)
-        tags, tag_findings = load_tags(project)
-        findings += tag_findings
-        # Per-page results depend on the tags as loaded (not on the file's layout) and include glossary
-        # mentions, so any glossary edit starts a cold run.
-        stamp = glossary_stamp(glossary_paths).encode()
-        cache = PageCache(project, fingerprint(project, repr(tags).encode(), stamp)) if use_cache else None
-        results, misses, assets = _look_up(project, cache)
-        items = [(m.src, m.source) for m in misses]
-        context = _PageContext(project, tags, prose=bool(glossary_paths))
-        running = stack.enter_context(PageWorkers(context, items, workers)) \
-            if parallel and len(items) >= PARALLEL_THRESHOLD else None
-        glossary, glossary_findings = background.glossary() if background is not None \
-            else parse_glossary(read_glossary(project, glossary_paths))
-        findings += glossary_findings
-        # The matcher comes pickled from the child process: workers take it as it is.
-        pickled = background.matcher() if background is not None and items else None
-        if running is not None:
-            running.search(pickled if pickled is not None else glossary.term_matcher())
-            computed = running.pages()
-        else:
-            computed = context.serially(items, _matcher(glossary, pickled) if items else None)
-        results.update(zip((m.src for m in misses), computed, strict=True))
+    tags, tag_findings = load_tags(project)
+    findings += tag_findings
+    glossary, glossary_findings = load_glossary(project)
+    findings += glossary_findings
+    stamp = glossary.digest.encode()
+    cache = PageCache(project, fingerprint(project, repr(tags).encode(), stamp)) if use_cache else None
+    results, misses, assets = _look_up(project, cache)
+    context = _PageContext(project, tags, glossary)
+    computed = _compute(context, misses, workers)
+    for miss, result in zip(misses, computed, strict=True):
+        results[miss.src] = result
         if cache is not None:
-            for miss, result in zip(misses, computed, strict=True):
-                cache.store(miss, result)
-        pages = {src: results[src][0] for src in sorted(results)}
-        scans = {src: scan for src in pages if (scan := results[src][2]) is not None}
-        # Everything that does not depend on glossary terms, while the workers look for them.
-        urls, url_findings = compute_urls(list(pages.values()), project.use_directory_urls)
-        findings += url_findings
-        findings += check_glossary(glossary, set(pages), tags, project.rel(project.tags_path))
-        index, links, link_findings = _links(project, glossary, pages, urls, scans, assets, renamed)
-        findings += link_findings
-        if cache is not None:
-            cache.prepare(set(results))
-        if running is not None:
-            running.add_terms(computed)
+            cache.store(miss, result)
     if cache is not None:
-        for miss, result in zip(misses, computed, strict=True):
-            cache.store_terms(miss, result)
         cache.save(set(results))
+    pages = {src: results[src][0] for src in sorted(results)}
+    scans = {src: scan for src in pages if (scan := results[src][2]) is not None}
+    urls, url_findings = compute_urls(list(pages.values()), project.use_directory_urls)
+    findings += url_findings
+    findings += check_glossary(glossary, set(pages), tags, project.rel(project.tags_path))
+    index, links, link_findings = _links(project, glossary, pages, urls, scans, assets, renamed or {})
+    findings += link_findings
     findings += _drop_deliberate_spellings([f for src in pages for f in results[src][1]])
     findings += unused_terms(glossary, scans, project.options.glossary_page)
     findings += _glossary_page_findings(project, glossary, scans)
     return Analysis(project, pages, urls, tags, glossary, links, index, sort_findings(findings),
                     len(pages) + glossary.files)
+
+
+def _compute(context: _PageContext, misses: list[Miss], workers: int) -> list[PageResult]:
+    items = [(m.src, m.source) for m in misses]
+    if workers <= 1 or len(items) < PARALLEL_THRESHOLD:
+        return context.pages(items)
+    chunks = [items[i: i + CHUNK] for i in range(0, len(items), CHUNK)]
+    context.matcher  # noqa: B018 - built once here, before the fork, not once per worker
+    # Fork: workers inherit the project, tags and term matcher instead of receiving them pickled.
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = context
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = list(pool.map(_worker_pages, chunks))
+    finally:
+        _WORKER_CONTEXT = None
+    results: list[PageResult] = []
+    for chunk, chunk_results in zip(chunks, done, strict=True):
+        for (_, source), (page, page_findings, scan) in zip(chunk, chunk_results, strict=True):
+            page.text = source.text  # not sent back: the parent read it already
+            results.append((page, page_findings, scan))
+    return results
+
+
+_WORKER_CONTEXT: _PageContext | None = None
+
+
+def _worker_pages(items: list[tuple[str, SourceText]]) -> list[PageResult]:
+    assert _WORKER_CONTEXT is not None, "set before the pool forks"
+    results = _WORKER_CONTEXT.pages(items)
+    for page, _, _ in results:
+        page.text = None
+    return results
 
 
 def _look_up(project: Project, cache: PageCache | None) -> tuple[dict[str, PageResult], list[Miss], set[str]]:
@@ -162,7 +144,8 @@ def _look_up(project: Project, cache: PageCache | None) -> tuple[dict[str, PageR
     misses: list[Miss] = []
     assets: set[str] = set()
     for src in discover_files(project.docs_dir):
-        if not src.endswith(".md"):
+        # Files the configuration excludes are not rendered; links to them are MkDocs' business.
+        if not src.endswith(".md") or project.inclusion.get(src) == "excluded":
             assets.add(src)
             continue
         hit = cache.lookup(src) if cache is not None else Miss(src, read_page_source(project, src))
@@ -178,10 +161,11 @@ def _links(project: Project, glossary: Glossary, pages: dict[str, Page], urls: d
            ) -> tuple[LinkIndex, LinkReport, list[Finding]]:
     glossary_page = project.options.glossary_page
     extra = {glossary_page: glossary_page_anchors(glossary)} if glossary_page in pages else {}
-    index = LinkIndex(pages, urls, scans, assets, project.slugify, project.slug_separator, project.site_url,
+    index = LinkIndex(pages, urls, scans, assets, project.site_url,
                       extra_anchors=extra, renamed=renamed)
     links = check_links(index)
     in_nav = set(iter_nav_sources(project.nav)) if project.nav else {s for s, p in pages.items() if in_built_nav(p)}
+    in_nav |= {src for src, how in project.inclusion.items() if how == "not_in_nav"}
     return index, links, links.findings + orphan_findings(index, links.inbound, in_nav)
 
 
@@ -220,39 +204,49 @@ def _glossary_page_findings(project: Project, glossary: Glossary, scans: dict[st
     )]
 
 
-@dataclass
 class _PageContext:
-    project: Project
-    tags: dict[str, Tag] | None
-    prose: bool  # whether pages need their readable text (for glossary terms)
+    """What computing one page needs besides the page: the project, its tags, the term matcher and a renderer."""
 
-    def __post_init__(self) -> None:
-        self.tags_rel = self.project.rel(self.project.tags_path)
+    def __init__(self, project: Project, tags: dict[str, Tag] | None, glossary: Glossary) -> None:
+        self.project, self.tags, self.glossary = project, tags, glossary
+        self.tags_rel = project.rel(project.tags_path)
+        self._renderer: Renderer | None = None
 
-    def pages(self, items: list[Item]) -> list[PageResult]:
+    @property
+    def matcher(self) -> TermMatcher | None:
+        """Built on first use: a run whose pages all come from the cache never needs it."""
+        return self.glossary.term_matcher()
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:  # built on first use, in the process that renders
+            self._renderer = Renderer(self.project.markdown_extensions, self.project.mdx_configs)
+        return self._renderer
+
+    def pages(self, items: list[tuple[str, SourceText]]) -> list[PageResult]:
         results: list[PageResult] = []
         for src, source in items:
             page, page_findings = load_page(self.project, src, source)
             page_findings += check_front_matter(page, self.tags, self.tags_rel)
-            scan = scan_markdown(page.content, page.content_line, self.prose) if page.text is not None else None
+            scan = None
+            if page.text is not None:
+                try:
+                    scan = scan_page(self.renderer, page.content, page.content_line,
+                                     prose=self.matcher is not None)
+                except Exception as exc:
+                    self._renderer = None  # its state after an exception is unknown
+                    page_findings.append(rule("KB106").finding(
+                        page.rel_path, page.content_line, 1,
+                        f"{page.rel_path} cannot be rendered: {type(exc).__name__}: {exc}".rstrip(),
+                        "Fix what the message names (a missing snippet file, a malformed extension block); "
+                        "`mkdocs build` stops on the same page.",
+                    ))
+                    results.append((page, page_findings, None))
+                    continue
+                if self.matcher is not None:
+                    page_findings += scan_terms(scan, self.matcher, page.rel_path)
+                # Only needed for terms and placing; dropping them saves memory and the copy back.
+                scan.prose = scan.body = ""
+                scan._positions = None
             results.append((page, page_findings, scan))
         return results
-
-    def finish(self, results: list[PageResult], matcher: TermMatcher | None) -> None:
-        # Terms after the Markdown of a whole chunk, page after page: the matcher's tables stay in
-        # the CPU cache instead of being evicted by the Markdown scanning between two pages.
-        for page, page_findings, scan in results:
-            if scan is not None:
-                if matcher is not None:
-                    page_findings += scan_terms(scan, matcher, page.rel_path)
-                # Only needed for terms; dropping them saves memory and the copy back from workers.
-                scan.prose, scan.positions = "", None
-
-    def serially(self, items: list[Item], matcher: TermMatcher | None) -> list[PageResult]:
-        results: list[PageResult] = []
-        for i in range(0, len(items), CHUNK):
-            chunk = self.pages(items[i: i + CHUNK])
-            self.finish(chunk, matcher)
-            results += chunk
-        return results
-

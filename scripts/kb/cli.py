@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .analysis import Analysis, affected_by, analyse, restrict
+from .analysis import Analysis, affected_by, analyse, default_jobs, restrict
 from .changes import changes_since
 from .findings import Finding, Severity, sort_findings
 from .formatters import FORMATTERS
@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true",
                        help="ignore and do not update the result cache in .kb-cache/")
     check.add_argument("--external", action="store_true", help="also check external http(s) links")
+    check.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                       help="processes that render pages (default: the number of cores; 1 renders in this one)")
     _external_arguments(check)
     glossary = sub.add_parser("glossary", help="work with the glossary",
                               description="Glossary tools.", epilog="Example: kb glossary export --format jsonld")
@@ -110,6 +112,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 256:
+        raise argparse.ArgumentTypeError(f"--jobs takes a whole number from 1 to 256, not {value!r}")
+    return int(value)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "rules":
@@ -130,7 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    result = analyse(project, use_cache=not args.no_cache, workers=os.cpu_count() or 1,
+    jobs = getattr(args, "jobs", None) or default_jobs()
+    result = analyse(project, use_cache=not args.no_cache, workers=jobs,
                      renamed=changes.renamed if changes else None)
     sources = affected_by(result, changes) if changes is not None else None
     findings = [] if args.command == "links" else restrict(result, sources)

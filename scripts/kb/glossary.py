@@ -85,6 +85,7 @@ class Glossary:
     terms: dict[str, Term]
     rel_dir: str
     files: int = 0
+    digest: str = ""  # of every term file's bytes: per-page results depend on them
 
     def spellings(self) -> list[tuple[str, str]]:
         """(name, term id) for every name of every term: what pages are searched for."""
@@ -106,19 +107,6 @@ def glossary_files(project: Project) -> list[Path]:
         return []
     return sorted((p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and not p.name.startswith(".")),
                   key=lambda p: p.name)  # comparing Path objects is several times slower than names
-
-
-def glossary_stamp(paths: list[Path]) -> str:
-    """What per-page results depend on, known without reading the term files: their names, sizes and
-    modification times (as for pages, an edit changes at least one of them)."""
-    digest = hashlib.sha256()
-    for path in paths:
-        try:
-            stat = path.stat()
-            digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-        except OSError:
-            digest.update(f"{path.name}\0\0".encode())
-    return digest.hexdigest()
 
 
 @dataclass
@@ -164,7 +152,10 @@ def parse_glossary(sources: GlossarySources) -> tuple[Glossary, list[Finding]]:
         if not mapping.data.get("term") and not mapping.data.get("short"):
             continue  # nothing usable; the missing fields are already reported
         terms[term_id] = Term(term_id, rel, mapping.data, mapping)
-    return Glossary(terms, sources.rel_dir, len(sources.files)), findings
+    digest = hashlib.sha256()
+    for name, source in sources.files:
+        digest.update(f"{name}\0{source.text}\0".encode())
+    return Glossary(terms, sources.rel_dir, len(sources.files), digest.hexdigest()), findings
 
 
 def load_glossary(project: Project) -> tuple[Glossary, list[Finding]]:

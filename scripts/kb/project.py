@@ -1,16 +1,11 @@
-"""The project: where mkdocs.yml, docs/ and the kb plugin's options are. No MkDocs imports."""
+"""The project as kb sees it, whatever renderer built it: folders, options, Markdown set-up. No MkDocs imports."""
 
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
-
-from .anchors import PythonReference, Slugify, default_slugify, resolve_callable
 
 
 class ConfigError(Exception):
@@ -69,8 +64,13 @@ class Project:
     site_name: str = ""
     use_directory_urls: bool = True
     options: Options = field(default_factory=Options)
-    toc_config: dict[str, Any] = field(default_factory=dict)
     nav: Any = None
+    # Python-Markdown exactly as the site configures it: extension names and their settings.
+    markdown_extensions: list[Any] = field(default_factory=list)
+    mdx_configs: dict[str, Any] = field(default_factory=dict)
+    # Files whose inclusion the configuration sets (exclude_docs, draft_docs, not_in_nav), by docs path.
+    inclusion: dict[str, str] = field(default_factory=dict)
+    render_digest: str = ""  # changes whenever anything a page's render depends on changes
 
     def rel(self, path: Path) -> str:
         """A path relative to the project root, as findings show it."""
@@ -85,14 +85,6 @@ class Project:
         if prefix is None:
             prefix = self.__dict__["_docs_prefix"] = self.rel(self.docs_dir)
         return src if prefix == "." else f"{prefix}/{src}"
-
-    @property
-    def slugify(self) -> Slugify:
-        return resolve_callable(self.toc_config.get("slugify")) or default_slugify
-
-    @property
-    def slug_separator(self) -> str:
-        return str(self.toc_config.get("separator", "-"))
 
     @property
     def mermaid_path(self) -> Path | None:
@@ -112,74 +104,7 @@ class Project:
 
     @classmethod
     def from_config_file(cls, config_path: Path) -> Project:
-        config_path = config_path.resolve()
-        if not config_path.is_file():
-            raise ConfigError(f"{config_path} does not exist; run kb from the project root or pass -f mkdocs.yml.")
-        try:
-            data = yaml.load(config_path.read_text(encoding="utf-8-sig"), Loader=_MkDocsYamlLoader)
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{config_path.name} cannot be parsed: {exc}") from exc
-        if not isinstance(data, dict):
-            raise ConfigError(f"{config_path.name} must be a mapping of MkDocs settings.")
-        root = config_path.parent
-        docs_dir = root / str(data.get("docs_dir", "docs"))
-        if not docs_dir.is_dir():
-            raise ConfigError(f"{config_path.name}: docs_dir {docs_dir} is not a folder.")
-        return cls(
-            root=root,
-            config_path=config_path,
-            docs_dir=docs_dir,
-            site_url=str(data.get("site_url") or ""),
-            site_name=str(data.get("site_name") or ""),
-            use_directory_urls=bool(data.get("use_directory_urls", True)),
-            options=Options.from_mapping(_plugin_options(data.get("plugins"), "kb"), config_path.name),
-            toc_config=_extension_config(data.get("markdown_extensions"), "toc"),
-            nav=data.get("nav"),
-        )
+        """Read mkdocs.yml with MkDocs' own loader (through the adapter, the one place that imports MkDocs)."""
+        from .config.mkdocs import load_project
 
-
-def _extension_config(extensions: Any, name: str) -> dict[str, Any]:
-    for entry in extensions or []:
-        if isinstance(entry, dict) and name in entry:
-            return dict(entry[name] or {})
-    return {}
-
-
-def _plugin_options(plugins: Any, name: str) -> dict[str, Any]:
-    for entry in plugins or []:
-        if entry == name:
-            return {}
-        if isinstance(entry, dict) and name in entry:
-            return dict(entry[name] or {})
-    return {}
-
-
-class _MkDocsYamlLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without importing what its `!!python/name:` tags point at."""
-
-
-def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    names = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]  # type: ignore[arg-type]
-    *variables, default = names if len(names) > 1 else (*names, None)
-    for variable in variables:
-        if variable in os.environ:
-            return os.environ[variable]
-    return default
-
-
-def _construct_python_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    return PythonReference(suffix)
-
-
-def _construct_python_apply(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        spec = loader.construct_mapping(node, deep=True)
-        return PythonReference(suffix, True, tuple(spec.get("args", ())), dict(spec.get("kwds", {})))
-    args = loader.construct_sequence(node, deep=True) if isinstance(node, yaml.SequenceNode) else []
-    return PythonReference(suffix, True, tuple(args))
-
-
-_MkDocsYamlLoader.add_constructor("!ENV", _construct_env)
-_MkDocsYamlLoader.add_constructor("!relative", lambda loader, node: str(loader.construct_scalar(node)))  # type: ignore[arg-type]
-_MkDocsYamlLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", _construct_python_name)
-_MkDocsYamlLoader.add_multi_constructor("tag:yaml.org,2002:python/object/apply:", _construct_python_apply)
+        return load_project(config_path)

@@ -27,6 +27,8 @@ _ALL = [
     Rule("KB103", "file-too-large", E, "The file is larger than the `max_page_size` option allows."),
     Rule("KB104", "empty-file", E, "The page is empty; every page needs front-matter and content."),
     Rule("KB105", "unreadable", E, "The file could not be read (permissions, or it vanished during the check)."),
+    Rule("KB106", "render-failed", E, "Python-Markdown, configured as the site configures it, could not render "
+         "the page (for example a snippet file that does not exist); the build would fail the same way."),
     # Front-matter
     Rule("KB201", "no-front-matter", E, "The page does not start with a `---` front-matter block."),
     Rule("KB202", "yaml-syntax", E, "The front-matter is not valid YAML, or its closing `---` is missing."),

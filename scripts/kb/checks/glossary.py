@@ -7,7 +7,7 @@ import re
 from ..findings import Finding
 from ..glossary import Glossary, Term
 from ..rules import rule
-from ..scan import LinePositions, PageScan
+from ..scan import PageScan
 from ..suggest import did_you_mean
 from ..tags import Tag
 from ..terms import NearMiss, TermMatcher
@@ -94,16 +94,21 @@ def unused_terms(glossary: Glossary, scans: dict[str, PageScan], glossary_page: 
 
 
 def scan_terms(scan: PageScan, matcher: TermMatcher, rel_path: str) -> list[Finding]:
-    """Record the terms a page mentions (into `scan.terms`) and report near-miss spellings."""
+    """Record the terms a page's readable text mentions (into `scan.terms`, with the line of the
+    first mention) and report near-miss spellings at the place they were written."""
     if not matcher.names or not scan.prose:
         return []
     mentions, misses = matcher.scan(scan.prose)
-    positions = scan.positions or LinePositions(scan.prose, scan.first_line)
-    terms, line = scan.terms, positions.line
+    terms = scan.terms
     for mention in mentions:
         if mention.term_id not in terms:
-            terms[mention.term_id] = line(mention.start)
-    return [_near_miss_finding(miss, rel_path, *positions.at(miss.start)) for miss in misses]
+            terms[mention.term_id] = scan.place(scan.prose[mention.start:mention.end], word=True)[0]
+    findings = []
+    cursor = 0
+    for miss in misses:
+        line, column, cursor = scan.place(miss.surface, cursor, word=True)
+        findings.append(_near_miss_finding(miss, rel_path, line, column))
+    return findings
 
 
 def _near_miss_finding(miss: NearMiss, rel_path: str, line: int, column: int) -> Finding:

@@ -10,17 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from ..anchors import Slugify, page_anchors
 from ..findings import Finding
 from ..page import Page
 from ..rules import rule
-from ..scan import Link, PageScan
+from ..scan import UNSAFE_TAGS, URL_ATTRIBUTES, Link, PageScan
 from ..suggest import closest
 from ..urls import PageUrl, relative_url
 
 UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
-UNSAFE_TAGS = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base"})
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "data"})
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico"})
 
@@ -33,22 +30,20 @@ class LinkIndex:
     urls: dict[str, PageUrl]
     scans: dict[str, PageScan]
     assets: set[str]  # non-Markdown files under docs/, relative paths
-    slugify: Slugify
-    separator: str
     site_url: str
     extra_anchors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     renamed: dict[str, str] = field(default_factory=dict)  # old path -> new path, from git
-    _anchors: dict[str, dict[str, int]] = field(default_factory=dict)
+    _anchors: dict[str, set[str]] = field(default_factory=dict)
     _by_url: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._by_url = {u.url.strip("/"): src for src, u in self.urls.items()}
 
-    def anchors(self, src: str) -> dict[str, int]:
+    def anchors(self, src: str) -> set[str]:
+        """The ids the page's render offers, plus those kb's own page generation adds."""
         if src not in self._anchors:
             scan = self.scans.get(src)
-            self._anchors[src] = page_anchors(
-                scan, self.slugify, self.separator, self.extra_anchors.get(src, ())) if scan else {}
+            self._anchors[src] = {*scan.ids, *self.extra_anchors.get(src, ())} if scan else set()
         return self._anchors[src]
 
     def page_for_url(self, url_path: str) -> str | None:
@@ -286,7 +281,7 @@ class _PageChecker:
                 if name.startswith("on"):
                     self.add("KB411", place, f"The `{name}` attribute on `<{tag.name}>` in {self.page.rel_path} "
                              "is an inline event handler, which is not allowed.", "Remove the attribute.")
-                elif name in URL_ATTRIBUTES - {"href", "src"} and is_unsafe_url(value):
+                elif name in URL_ATTRIBUTES and is_unsafe_url(value):
                     self.add("KB410", place, f"The `{name}` attribute on `<{tag.name}>` in {self.page.rel_path} "
                              "uses an unsafe URL scheme.", "Use an http(s) or relative URL.")
 

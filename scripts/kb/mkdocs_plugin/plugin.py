@@ -21,8 +21,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
 
-from ..analysis import Analysis, analyse
+from ..analysis import Analysis, analyse, default_jobs
 from ..annotate import annotate_html
+from ..config.mkdocs import project_from_config
 from ..findings import Severity
 from ..glossary_render import glossary_markdown, mentioned_on
 from ..nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
@@ -75,24 +76,13 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             options = Options.from_mapping(dict(self.config), "mkdocs.yml")
         except ConfigError as exc:  # mkdocs has validated types already; this guards future options
             raise SystemExit(str(exc)) from exc
-        if "attr_list" not in config.markdown_extensions:  # the glossary page gives terms ids with {#id}
-            config.markdown_extensions.append("attr_list")
-        config_path = Path(config.config_file_path or "mkdocs.yml").resolve()
-        self.project = Project(
-            root=config_path.parent,
-            config_path=config_path,
-            docs_dir=Path(config.docs_dir),
-            site_url=config.site_url or "",
-            site_name=config.site_name or "",
-            use_directory_urls=config.use_directory_urls,
-            options=options,
-            toc_config=dict(config.mdx_configs.get("toc") or {}),
-            nav=config.nav,
-        )
+        # The same adapter `kb check` reads mkdocs.yml through, so both render pages alike.
+        self.project = project_from_config(config, options)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        self.analysis = analysis = analyse(self._project, use_cache=self._project.options.cache)
+        self.analysis = analysis = analyse(self._project, use_cache=self._project.options.cache,
+                                           workers=default_jobs())
         self._unlisted_urls = set()
         self._matcher = analysis.glossary.matcher
         self._shorts = {t.id: t.short for t in analysis.glossary.terms.values()}

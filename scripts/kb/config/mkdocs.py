@@ -1,0 +1,138 @@
+"""The MkDocs adapter: mkdocs.yml read by MkDocs' own loader, turned into kb's renderer-neutral `Project`."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, ConfigurationError
+from mkdocs.structure.files import InclusionLevel, get_files
+
+from ..project import ConfigError, Options, Project
+
+_INCLUSION = {
+    InclusionLevel.EXCLUDED: "excluded",
+    InclusionLevel.DRAFT: "draft",
+    InclusionLevel.NOT_IN_NAV: "not_in_nav",
+}
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _collected(logger_name: str) -> Iterator[_Collect]:
+    """MkDocs reports configuration problems through its logger; kb says them in its own error."""
+    logger = logging.getLogger(logger_name)
+    handler = _Collect()
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def load_project(config_path: Path) -> Project:
+    """mkdocs.yml through MkDocs' loader: INHERIT, !ENV, defaults, validation, plugins and all."""
+    config_path = config_path.resolve()
+    if not config_path.is_file():
+        raise ConfigError(f"{config_path} does not exist; run kb from the project root or pass -f mkdocs.yml.")
+    with _collected("mkdocs") as problems:
+        try:
+            config = load_config(config_file=str(config_path))
+        except (Abort, ConfigurationError, OSError, ValueError) as exc:
+            details = " ".join(problems.messages) or str(exc)
+            raise ConfigError(f"{config_path.name} is not a valid MkDocs configuration: {details} "
+                              "Fix the setting it names; `mkdocs build` reports the same.") from exc
+    return project_from_config(config)
+
+
+def kb_options(config: MkDocsConfig) -> Options:
+    plugin = config.plugins.get("kb") if config.plugins else None
+    data = dict(plugin.config) if plugin is not None else {}
+    return Options.from_mapping(data, Path(config.config_file_path or "mkdocs.yml").name)
+
+
+def prepare_markdown(config: MkDocsConfig) -> None:
+    """The changes kb makes to the Markdown set-up, applied alike for `kb check` and the build: the
+    glossary page gives each term an id with `{#id}`."""
+    if "attr_list" not in config.markdown_extensions:
+        config.markdown_extensions.append("attr_list")
+
+
+def project_from_config(config: MkDocsConfig, options: Options | None = None) -> Project:
+    prepare_markdown(config)
+    root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+    configs = {name: dict(values or {}) for name, values in (config.mdx_configs or {}).items()}
+    snippets = configs.get("pymdownx.snippets")
+    if snippets is not None:
+        # Snippet paths are relative to where the build runs, which is where mkdocs.yml is.
+        bases = snippets.get("base_path", ["."])
+        bases = [bases] if isinstance(bases, str) else list(bases)
+        snippets["base_path"] = [b if os.path.isabs(b) else str(root / b) for b in bases]
+    with _collected("mkdocs"):
+        files = get_files(config)
+    inclusion = {f.src_uri: _INCLUSION.get(f.inclusion, "included") for f in files}
+    extensions = list(config.markdown_extensions)
+    return Project(
+        root=root,
+        config_path=Path(config.config_file_path or root / "mkdocs.yml").resolve(),
+        docs_dir=Path(config.docs_dir),
+        site_url=config.site_url or "",
+        site_name=config.site_name or "",
+        use_directory_urls=config.use_directory_urls,
+        options=options or kb_options(config),
+        nav=config.nav,
+        markdown_extensions=extensions,
+        mdx_configs=configs,
+        inclusion=inclusion,
+        render_digest=_render_digest(extensions, configs, config),
+    )
+
+
+def _render_digest(extensions: list[Any], configs: dict[str, Any], config: MkDocsConfig) -> str:
+    """Everything besides a page's own bytes that its render depends on, including the versions of
+    the libraries that render it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = []
+    for package in ("markdown", "pymdown-extensions", "mkdocs", "pygments"):
+        try:
+            versions.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            versions.append(f"{package}=none")
+    text = repr((versions, [_stable(e) for e in extensions], _stable(configs), config.use_directory_urls,
+                 config.site_url, str(config.docs_dir)))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _stable(value: Any) -> Any:
+    """A repr that does not change between runs: callables by their qualified name, not their address."""
+    if isinstance(value, dict):
+        return {str(k): _stable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [_stable(v) for v in value]
+    if callable(value):
+        module = getattr(value, "__module__", "")
+        name = getattr(value, "__qualname__", type(value).__qualname__)
+        # functools.partial and similar objects carry their arguments; include them.
+        extra = [_stable(getattr(value, a, None)) for a in ("args", "keywords") if hasattr(value, a)]
+        return f"{module}.{name}{extra if extra else ''}"
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return f"{type(value).__module__}.{type(value).__qualname__}:{_stable(getattr(value, '__dict__', repr(value)))}"
