@@ -48,16 +48,20 @@ _ALL = [
     Rule("KB401", "empty-link", E, "A link or image with an empty target, such as `[text]()`."),
     Rule("KB402", "missing-file", E, "A relative link to a page or file that does not exist under docs/."),
     Rule("KB403", "missing-anchor", E, "A link to a #fragment that the target page does not define (case-sensitive)."),
-    Rule("KB404", "unknown-slug", E, "A root-relative link such as `/genai` that matches no page URL or slug."),
+    Rule("KB404", "unknown-slug", E, "A root-relative link such as `/genai` that matches no page URL or slug. Beyond MkDocs, "
+         "which leaves such links as they are: kb resolves Docusaurus-style slug links."),
     Rule("KB405", "link-escapes-docs", E, "A relative link that climbs out of docs/ with `..`."),
     Rule("KB406", "missing-image", E, "An image whose file does not exist."),
     Rule("KB407", "link-to-draft", E, "A published page links to a draft page, which the built site leaves out."),
     Rule("KB408", "raw-html-target", E,
-         "A raw HTML href/src that will not exist in the built site; MkDocs does not rewrite raw HTML."),
+         "A raw HTML href/src (or #fragment) that will not exist in the built site. Beyond MkDocs, "
+         "which neither rewrites nor checks raw HTML."),
     Rule("KB409", "own-site-absolute-url", E, "An absolute URL to this site's own `site_url`; write a relative link."),
-    Rule("KB410", "unsafe-url", E, "A `javascript:`, `vbscript:` or `data:` URL in a link or HTML attribute."),
+    Rule("KB410", "unsafe-url", E, "A `javascript:`, `vbscript:` or `data:` URL in a link or HTML attribute. "
+         "Beyond MkDocs, which lets them through."),
     Rule("KB411", "unsafe-html", E,
-         "`<script>`, `<iframe>`, `<object>`, `<embed>` or an inline event handler such as `onclick=`."),
+         "`<script>`, `<iframe>`, `<object>`, `<embed>` or an inline event handler such as `onclick=`, "
+         "as found in the rendered page. Beyond MkDocs, which lets them through."),
     Rule("KB412", "orphan-page", W, "A page that is not in the nav and that no page links to."),
     Rule("KB413", "self-link", W, "A link to the page's own URL through a path; use `#anchor` alone."),
     # Glossary

@@ -178,11 +178,11 @@ def read_html(rendered: str, links: list[tuple[str, str]]) -> RenderFacts:
     reader.close()
     # The tree's links come out of the HTML with MkDocs' rewriting still to come, so each appears
     # there as it was collected; what remains is raw HTML.
-    from_tree = Counter(target for _, target in links)
+    from_tree = Counter(("a" if kind == "link" else "img", target) for kind, target in links)
     raw = []
     for tag, attribute, value in reader.anchors:
-        if (tag, attribute) in (("a", "href"), ("img", "src")) and from_tree[value] > 0:
-            from_tree[value] -= 1
+        if attribute == ("href" if tag == "a" else "src") and from_tree[tag, value] > 0:
+            from_tree[tag, value] -= 1
             continue
         raw.append((tag, attribute, value))
     return RenderFacts(links=links, raw_links=raw, tags=reader.tags, text="".join(reader.text),
