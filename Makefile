@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 MERMAID_VERSION := 11.6.0
 MERMAID_JS := .cache/assets/mermaid-$(MERMAID_VERSION).min.js
 
-.PHONY: site test serve check lint clean assets
+.PHONY: site test test-lowest serve check lint clean assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ lint: $(STAMP)
 
 test: $(STAMP) assets
 	$(BIN)/python -m pytest
+
+# The lowest versions of the renderer's libraries that pyproject.toml admits, with the tests that render.
+LOWEST := markdown==3.8 pymdown-extensions==10.14 mkdocs==1.6.0
+test-lowest:
+	$(PYTHON) -m venv .venv-lowest
+	.venv-lowest/bin/python -m pip install --quiet -e '.[dev]' $(LOWEST)
+	.venv-lowest/bin/python -m pytest -q tests/test_links.py tests/test_links_agreement.py tests/test_cache.py \
+		tests/test_glossary.py tests/test_terms.py tests/test_frontmatter.py tests/test_urls_and_nav.py
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache
