@@ -114,3 +114,85 @@ def test_editing_a_glossary_file_refreshes_cached_mentions(site: Path) -> None:
     term.write_text("term: Outr\nshort: An opening section.\n", encoding="utf-8")  # the same size
     os.utime(term, ns=(before + 1_000_000, before + 1_000_000))  # a coarse clock may not have moved
     assert "intro" not in run(site).index.scans["a.md"].terms
+
+
+def test_changing_mkdocs_yml_gives_the_same_findings_as_no_cache(site: Path) -> None:
+    (site / "docs/a.md").write_text(page(body="# A\n\n## Intro Part\n"), encoding="utf-8")
+    (site / "docs/index.md").write_text(page(body="# Home\n\n[a](a.md#intro_part)\n"), encoding="utf-8")
+    assert any(f.code == "KB403" for f in run(site).findings)  # the default slugify writes intro-part
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "markdown_extensions:\n  - toc:\n      separator: _\n",
+                      encoding="utf-8")
+    assert run(site).findings == run(site, use_cache=False).findings
+    assert not any(f.code == "KB403" for f in run(site).findings)
+
+
+@pytest.mark.parametrize("change", ["kb", "markdown"])
+def test_a_new_kb_or_dependency_version_renders_again(site: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       change: str) -> None:
+    run(site)
+    if change == "kb":
+        monkeypatch.setattr(kb.cache, "__version__", "99.0")
+    else:
+        import importlib.metadata
+
+        real = importlib.metadata.version
+        monkeypatch.setattr(importlib.metadata, "version", lambda name: "99.0" if name == "markdown" else real(name))
+    seen = renders(monkeypatch)
+    assert run(site).findings == run(site, use_cache=False).findings
+    assert len(seen) >= 3  # every page that has text was rendered again, nothing was taken from the cache
+
+
+CORRUPT_CACHES = {
+    "not json": "{not json",
+    "a list": "[1, 2]",
+    "entries of the wrong type": '{"fingerprint": null, "entries": [1]}',
+    "empty object": "{}",
+    "deep nesting": "[" * 100_000 + "]" * 100_000,
+}
+
+
+@pytest.mark.parametrize("content", sorted(CORRUPT_CACHES))
+def test_a_damaged_cache_changes_nothing_but_speed(site: Path, content: str) -> None:
+    expected = run(site, use_cache=False).findings
+    (site / ".kb-cache").mkdir()
+    (site / ".kb-cache" / "pages.json").write_text(CORRUPT_CACHES[content], encoding="utf-8")
+    assert run(site).findings == expected
+    assert run(site).findings == expected  # and the rewritten cache is sound
+
+
+def test_entries_of_the_wrong_shape_are_misses(site: Path) -> None:
+    import json
+
+    expected = run(site).findings
+    path = site / ".kb-cache" / "pages.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["entries"]["index.md"]["scan"]["links"] = [["link"]]  # too short
+    data["entries"]["a.md"]["findings"] = [{"code": "KB999", "severity": "error", "path": "docs/a.md", "line": 1,
+                                            "column": 1, "message": "forged", "hint": ""}]
+    data["entries"]["b.md"]["findings"] = [{**expected[0].to_dict(), "path": "docs/elsewhere.md"}]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert run(site).findings == expected
+
+
+@pytest.mark.parametrize("shape", ["folder is a file", "file is a folder", "file is a symlink to /dev/zero",
+                                   "folder is read-only"])
+def test_an_unusable_cache_location_means_a_run_without_cache(site: Path, shape: str) -> None:
+    expected = run(site, use_cache=False).findings
+    folder = site / ".kb-cache"
+    if shape == "folder is a file":
+        folder.write_text("not a folder", encoding="utf-8")
+    elif shape == "file is a folder":
+        (folder / "pages.json").mkdir(parents=True)
+    elif shape == "file is a symlink to /dev/zero":
+        folder.mkdir()
+        (folder / "pages.json").symlink_to("/dev/zero")
+    else:
+        folder.mkdir()
+        folder.chmod(0o500)
+    try:
+        assert run(site).findings == expected
+        assert run(site).findings == expected
+    finally:
+        if folder.is_dir():
+            folder.chmod(0o700)

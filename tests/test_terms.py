@@ -80,3 +80,19 @@ def test_swapped_letters_are_one_edit() -> None:
     _, misses = matcher.scan("A Trasnformer does retrieval-augmented generaiton; the transformers transform.")
     assert [(m.surface, m.term_id) for m in misses] == [("Trasnformer", "transformer"),
                                                         ("retrieval-augmented generaiton", "rag")]
+
+
+def test_lowercase_typos_of_one_word_names_are_near_misses() -> None:
+    matcher = _matcher(("Attention", "attention"), ("Tokenizer", "tokenizer"))
+    text = "The tokenzier splits text; each head pays atention. Plain logins and tokenized words are fine."
+    assert [(m.surface, m.kind) for m in matcher.scan(text)[1]] == [("tokenzier", "typo"), ("atention", "typo")]
+
+
+def test_near_misses_are_searched_in_everything_readers_read() -> None:
+    """Headings, bold text, tables and link text are read; code is not."""
+    matcher = _matcher(("Transformer", "transformer"),)
+    body = ("# The Transfomer\n\n**Transfomers** win.\n\n| a |\n| - |\n| Trasnformer |\n\n"
+            "[Tranformer](x.md) and `Transfomer` in code.\n")
+    scan = scan_page(Renderer(["tables"], {}), body, 3)
+    found = [(m.surface, scan.place(m.surface, word=True)[0]) for m in matcher.scan(scan.prose)[1]]
+    assert found == [("Transfomer", 3), ("Transfomers", 5), ("Trasnformer", 9), ("Tranformer", 11)]

@@ -268,16 +268,6 @@ class TermMatcher:
             self._automaton.add_word(" " + form, len(form))
         if self.names:
             self._automaton.make_automaton()
-        # Words that sit just left or right of a typo-prone word in some name, by that word's first
-        # letter: an unknown word with neither neighbour cannot be part of a misspelt name.
-        self._left_of: dict[str, set[str]] = {}
-        self._right_of: dict[str, set[str]] = {}
-        for pattern, letter in self.wildcards:
-            star = pattern.index("*")
-            if star > 0:
-                self._left_of.setdefault(letter, set()).add(pattern[star - 1])
-            if star < len(pattern) - 1:
-                self._right_of.setdefault(letter, set()).add(pattern[star + 1])
         # Typo-prone name words by first letter, to drop unknown words that are not close to any.
         words_by_letter: dict[str, set[str]] = {}
         for (pattern, letter), named in self.wildcards.items():
@@ -416,18 +406,11 @@ class TermMatcher:
                 and process.extractOne(word, self._typo_words[word[0]], scorer=OSA.distance,
                                        score_cutoff=2) is not None)
 
-    def _beside_name_word(self, text: str, start: int, end: int, letter: str) -> bool:
-        before, after = _word_before(text, start), _word_after(text, end)
-        lefts, rights = self._left_of.get(letter, ()), self._right_of.get(letter, ())
-        return before.lstrip("(\"'[") in lefts or after.rstrip(".,;:!?)\"']") in rights
-
     def _typo_around(self, text: str, norm: _Normalised, lowered: str, w_start: int, w_end: int,
                      seen: set[tuple[int, int]]) -> NearMiss | None:
         """Try every window of words around the candidate word that could be a misspelt name."""
         word = lowered[w_start:w_end]
         capitalised = norm.text[w_start:w_end] != word
-        if not capitalised and not self._beside_name_word(lowered, w_start, w_end, word[0]):
-            return None  # lone lowercase words are ordinary vocabulary far more often than typos
         left, right = _neighbours(lowered, w_start, w_end)
         # Only words of some name can stand beside the misspelt one, so stop at the first that is not.
         known_left = 0
@@ -438,8 +421,6 @@ class TermMatcher:
             known_right += 1
         for before in range(known_left, -1, -1):
             for after in range(min(known_right, 3 - before), -1, -1):  # windows of up to four words
-                if before == after == 0 and not capitalised:
-                    continue
                 window = [*left[len(left) - before:], (w_start, w_end), *right[:after]]
                 context = tuple(lowered[a:b] if (a, b) != (w_start, w_end) else "*" for a, b in window)
                 for name in self.wildcards.get((context, word[0]), ()):
@@ -452,8 +433,8 @@ class TermMatcher:
                     if _is_inflection(word, defined):
                         continue
                     original = norm.text[w_start:w_end]
-                    if any(c.isupper() for c in original[1:]) or is_english_word(word):
-                        return None  # a CamelCase name (EnCodec) or an ordinary word (Images, Mistral)
+                    if any(c.isupper() for c in original[1:]) or _is_known_word(word):
+                        return None  # a CamelCase name (EnCodec) or an ordinary word (Images, Mistral, logins)
                     start, end = window[0][0], window[-1][1]
                     if (start, end) in seen:
                         return None
@@ -461,6 +442,11 @@ class TermMatcher:
                     o_start, o_end = norm.original(start), norm.original(end - 1) + 1
                     return NearMiss(o_start, o_end, text[o_start:o_end], name.term_id, (name.text,), "typo")
         return None
+
+
+def _is_known_word(word: str) -> bool:
+    """An English word, or the plural of one the word list only has in the singular."""
+    return is_english_word(word) or (word.endswith("s") and len(word) > 4 and is_english_word(word[:-1]))
 
 
 def _word_before(text: str, start: int) -> str:
