@@ -48,8 +48,8 @@ _ALL = [
     Rule("KB401", "empty-link", E, "A link or image with an empty target, such as `[text]()`."),
     Rule("KB402", "missing-file", E, "A relative link to a page or file that does not exist under docs/."),
     Rule("KB403", "missing-anchor", E, "A link to a #fragment that the target page does not define (case-sensitive)."),
-    Rule("KB404", "unknown-slug", E, "A root-relative link such as `/genai` that matches no page URL or slug. Beyond MkDocs, "
-         "which leaves such links as they are: kb resolves Docusaurus-style slug links."),
+    Rule("KB404", "unknown-slug", E, "A root-relative link such as `/genai` that matches no page URL or slug. "
+         "Beyond MkDocs, which leaves such links as they are: kb resolves Docusaurus-style slug links."),
     Rule("KB405", "link-escapes-docs", E, "A relative link that climbs out of docs/ with `..`."),
     Rule("KB406", "missing-image", E, "An image whose file does not exist."),
     Rule("KB407", "link-to-draft", E, "A published page links to a draft page, which the built site leaves out."),

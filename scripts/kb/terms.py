@@ -410,7 +410,6 @@ class TermMatcher:
                      seen: set[tuple[int, int]]) -> NearMiss | None:
         """Try every window of words around the candidate word that could be a misspelt name."""
         word = lowered[w_start:w_end]
-        capitalised = norm.text[w_start:w_end] != word
         left, right = _neighbours(lowered, w_start, w_end)
         # Only words of some name can stand beside the misspelt one, so stop at the first that is not.
         known_left = 0
