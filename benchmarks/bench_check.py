@@ -1,28 +1,38 @@
-"""Benchmark `kb check` on a synthetic knowledge base and print wall time and peak memory.
+"""Time `kb check` cold and warm against remark-validate-links on the same synthetic knowledge base."""
 
-    .venv/bin/python benchmarks/bench_check.py            # 1,000 and 10,000 pages, then 1,000 with 500 terms
-    .venv/bin/python benchmarks/bench_check.py --pages 1000
-
-Each measurement runs in a fresh process so that peak memory (max RSS) belongs to it alone, and
-each figure is the median of three runs. The glossary's share is measured with alternating runs
-with and without the glossary, in wall time and in CPU time (this process and its workers).
-The corpus: pages of about 4 KB with front-matter, grouped 20 to a section folder with an index.md,
-each with about 9 internal links, a quarter of them to a heading anchor; with a glossary, pages
-mention a couple of terms per paragraph and one page in 40 misspells one.
-"""
+# Usage: .venv/bin/python benchmarks/bench_check.py [--pages N (repeatable; 10000 for the large case)]
+# [--runs K] [--terms T].
+#
+# Every figure is the wall time of the whole command, interpreter or Node.js start-up included, as a
+# user waits for it: median and range of --runs rounds. Each round runs kb cold (empty .kb-cache/),
+# kb warm (the cache that cold run left), kb's bare start-up (`kb check --help`, the floor under
+# both) and remark, remark first in one round and last in the next, so that the machine's drift
+# hits every column alike. CPU is user+sys of the command and all its workers; peak MiB is the
+# largest resident size of any one of its processes.
+#
+# remark-cli and remark-validate-links (versions in REMARK_PACKAGES, the whole tree pinned by
+# benchmarks/package-lock.json) are installed with `npm ci` into .cache/bench-node/ on first use;
+# without npm the remark column is skipped. Two broken links (a missing page, a missing heading) are
+# seeded into the corpus, and every run of either tool must report exactly those or the benchmark
+# stops: a tool that silently checked nothing would otherwise look fast.
+#
+# The corpus: pages of about 4 KB with front-matter, grouped 20 to a section folder with an index.md,
+# each with about 9 internal links, a quarter of them to a heading anchor; with --terms, a glossary
+# whose terms the pages mention a couple of times per paragraph, one page in 40 misspelling one.
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 WORDS = [
@@ -118,105 +128,200 @@ def _misspelt(term: str) -> str:
     return " ".join(words)
 
 
-def child(root: Path, no_cache: bool) -> None:
-    from kb.cli import main
-
-    args = ["check", "-f", str(root / "mkdocs.yml"), "--format", "json"] + (["--no-cache"] if no_cache else [])
-    cpu_before = _cpu_seconds()
-    start = time.perf_counter()
-    sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - the findings themselves are not the point
-    status = main(args)
-    elapsed = time.perf_counter() - start
-    sys.stdout = sys.__stdout__
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": elapsed, "cpu": _cpu_seconds() - cpu_before, "peak_mib": peak_mib,
-                      "status": status}))
+REPO = Path(__file__).resolve().parent.parent
+NODE_DIR = REPO / ".cache" / "bench-node"  # git-ignored (.cache/), outside the tracked files
+# The versions compared against; benchmarks/package.json must say the same (checked before installing).
+REMARK_PACKAGES = {"remark-cli": "12.0.1", "remark-validate-links": "13.1.0"}
+# (text appended to the first page, the link target both tools must name in their report)
+SEEDED = [("See [a missing page](missing-page.md).", "missing-page.md"),
+          ("See [a missing heading](index.md#no-such-heading).", "#no-such-heading")]
+SEEDED_PAGE = "s0000/p00000.md"
 
 
-def _cpu_seconds() -> float:
-    """CPU time of this process and its finished worker processes: far steadier than wall time on a
-    shared machine, and the sum of the work whichever core did it."""
-    usages = map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-    return sum(u.ru_utime + u.ru_stime for u in usages)
+class BenchError(RuntimeError):
+    """A tool failed or reported something other than the seeded links: its timing would mean nothing."""
 
 
-def measure(root: Path, no_cache: bool = False) -> dict[str, float]:
-    command = [sys.executable, __file__, "--child", str(root)] + (["--no-cache"] if no_cache else [])
-    started = time.perf_counter()
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
-    result["wall"] = time.perf_counter() - started  # includes interpreter start-up and imports
-    return result
+@dataclass(frozen=True)
+class Run:
+    status: int
+    wall: float  # seconds, process start-up included
+    cpu: float  # user + sys seconds of the process and every child it waited for
+    peak_mib: float
+    output: str  # stdout and stderr together
 
 
-def median_of(root: Path, cold: bool = False, no_cache: bool = False, repeat: int = 3) -> dict[str, float]:
-    """The median run of `repeat` (by check time): this machine's timings vary from run to run."""
-    results = []
-    for _ in range(repeat):
-        if cold:
-            shutil.rmtree(root / ".kb-cache", ignore_errors=True)
-        elif not no_cache and not (root / ".kb-cache").exists():
-            measure(root)  # fill the cache first
-        results.append(measure(root, no_cache=no_cache))
-    return sorted(results, key=lambda r: r["seconds"])[len(results) // 2]
+def run_timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run `command` to completion. os.wait4 gives the usage of this child alone (its workers included),
+    where RUSAGE_CHILDREN would mix in every earlier child's peak memory."""
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait
+        out.seek(0)
+        output = out.read().decode("utf-8", "replace")
+    # Linux reports ru_maxrss in KiB.
+    return Run(process.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output)
 
 
-ALTERNATIONS = 11
+def tool(name: str) -> str:
+    """The venv's console script next to this interpreter, else the repository's venv, else PATH."""
+    for candidate in (Path(sys.executable).with_name(name), REPO / ".venv" / "bin" / name):
+        if candidate.is_file():
+            return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        raise SystemExit(f"{name} not found: run `make test` once, or this script with .venv/bin/python")
+    return found
+
+
+def seed_broken_links(root: Path) -> None:
+    page = root / "docs" / SEEDED_PAGE
+    text = page.read_text(encoding="utf-8") + "".join(f"\n{line}\n" for line, _ in SEEDED)
+    page.write_text(text, encoding="utf-8")
+
+
+def kb_check(root: Path) -> Run:
+    run = run_timed([tool("kb"), "check", "-f", str(root / "mkdocs.yml"), "--format", "json"], root)
+    try:
+        findings = json.loads(run.output)["findings"]
+    except (ValueError, KeyError):
+        raise BenchError(f"kb check failed (exit status {run.status}):\n{run.output[-2000:]}") from None
+    errors = [f"{f['path']}: {f['message']}" for f in findings if f["severity"] == "error"]
+    expected = [target for _, target in SEEDED]
+    if run.status != 1 or len(errors) != len(SEEDED) or not all(
+            any(target in e and SEEDED_PAGE in e for e in errors) for target in expected):
+        raise BenchError(f"kb check (exit status {run.status}) should report exactly the seeded {expected}, "
+                         f"reported: {errors}")
+    return run
+
+
+def install_remark() -> Path | None:
+    """remark's entry points in NODE_DIR, installed from the pinned lock file; None (and why) without npm."""
+    npm, node = shutil.which("npm"), shutil.which("node")
+    if npm is None or node is None:
+        print("remark-validate-links: skipped, npm or node is not on PATH (install Node.js 16 or later to compare)")
+        return None
+    manifest = json.loads((REPO / "benchmarks" / "package.json").read_text(encoding="utf-8"))
+    if manifest["dependencies"] != REMARK_PACKAGES:
+        raise SystemExit(f"benchmarks/package.json pins {manifest['dependencies']}, this script {REMARK_PACKAGES}")
+    lock = (REPO / "benchmarks" / "package-lock.json").read_bytes()
+    installed = NODE_DIR / "package-lock.json"
+    if not (NODE_DIR / "node_modules" / ".bin" / "remark").is_file() or not installed.is_file() \
+            or installed.read_bytes() != lock:
+        NODE_DIR.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REPO / "benchmarks" / "package.json", NODE_DIR / "package.json")
+        installed.write_bytes(lock)
+        print(f"installing {', '.join(f'{n}@{v}' for n, v in REMARK_PACKAGES.items())} into {NODE_DIR} ...")
+        # --ignore-scripts: nothing from the registry runs at install time.
+        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=NODE_DIR,
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            installed.unlink()  # so that the next run tries again
+            print(f"remark-validate-links: skipped, `npm ci` failed:\n{done.stderr[-1500:]}")
+            return None
+    return NODE_DIR
+
+
+def remark_command(node_dir: Path) -> list[str]:
+    # The plugin by absolute path: remark resolves names from the working directory, here the corpus,
+    # which has no node_modules. repository:false: the corpus is no Git checkout, and only local links
+    # matter. --frail turns the warnings into exit status 1; --no-stdout writes no processed files.
+    # Front-matter (no remark-frontmatter) parses as a rule and a heading, which adds no links.
+    plugin = node_dir / "node_modules" / "remark-validate-links" / "index.js"
+    return [str(node_dir / "node_modules" / ".bin" / "remark"), "--use", f"{plugin}=repository:false",
+            "--quiet", "--frail", "--no-stdout", "--no-color", "docs/"]
+
+
+def remark_check(root: Path, command: list[str]) -> Run:
+    run = run_timed(command, root)
+    warnings = [line for line in run.output.splitlines() if "remark-validate-links:" in line]
+    if run.status != 1 or len(warnings) != len(SEEDED) or "Cannot process" in run.output or not all(
+            any(target in w for w in warnings) for _, target in SEEDED):
+        raise BenchError(f"remark (exit status {run.status}) should report exactly the seeded links, "
+                         f"reported:\n{run.output[-2000:]}")
+    return run
+
+
+def rounds(root: Path, runs: int, remark: list[str] | None) -> dict[str, list[Run]]:
+    results: dict[str, list[Run]] = {"kb cold": [], "kb warm": [], "remark-validate-links": [], "kb start-up": []}
+
+    def kb_pair() -> None:
+        shutil.rmtree(root / ".kb-cache", ignore_errors=True)
+        results["kb cold"].append(kb_check(root))
+        results["kb warm"].append(kb_check(root))
+        # The floor under both: the interpreter and kb's imports, with no page read (`--help` exits early).
+        results["kb start-up"].append(run_timed([tool("kb"), "check", "--help"], root))
+
+    for i in range(runs):
+        if remark is not None and i % 2 == 0:
+            results["remark-validate-links"].append(remark_check(root, remark))
+        kb_pair()
+        if remark is not None and i % 2 == 1:
+            results["remark-validate-links"].append(remark_check(root, remark))
+    return results
+
+
+def spread(values: list[float], digits: int = 2) -> str:
+    return f"{statistics.median(values):.{digits}f} [{min(values):.{digits}f}-{max(values):.{digits}f}]"
+
+
+def ratio(label: str, top: list[Run], bottom: list[Run], target: str) -> None:
+    """The ratio of the medians, and the range of the ratios within each round (same moment, same load)."""
+    median = statistics.median(r.wall for r in top) / statistics.median(r.wall for r in bottom)
+    pairs = sorted(a.wall / b.wall for a, b in zip(top, bottom, strict=True))
+    verdict = "met" if median <= float(target) else "MISSED"
+    print(f"{label:<15} {median:.2f}  (rounds {pairs[0]:.2f}-{pairs[-1]:.2f}; target <= {target}: {verdict})")
+
+
+def versions(node_dir: Path | None) -> str:
+    text = f"Python {sys.version.split()[0]}"
+    if node_dir is not None:
+        node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+        text += f", Node.js {node}, " + ", ".join(f"{n} {v}" for n, v in REMARK_PACKAGES.items())
+    return text + f"; {os.cpu_count()} CPUs"
+
+
+def report(pages: int, terms: int, runs: int, node_dir: Path | None) -> None:
+    root = Path(tempfile.mkdtemp(prefix=f"kb-bench-{pages}-"))
+    try:
+        generate(root, pages, terms=terms)
+        seed_broken_links(root)
+        remark = remark_command(node_dir) if node_dir is not None else None
+        # One untimed round first: it checks both tools find the seeded links, and warms the disk cache.
+        rounds(root, 1, remark)
+        results = rounds(root, runs, remark)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    terms_note = f", {terms} glossary terms" if terms else ""
+    rounds_note = f"{runs} alternating rounds" if runs > 1 else "1 round"
+    print(f"\n{pages:,} pages{terms_note}: median [min-max] of {rounds_note}; wall time of the whole command, "
+          "start-up included")
+    print(f"{'':<22} {'wall s':>21} {'CPU s':>21} {'peak MiB':>10}")
+    for label, measured in results.items():
+        if measured:
+            print(f"{label:<22} {spread([r.wall for r in measured]):>21} {spread([r.cpu for r in measured]):>21} "
+                  f"{statistics.median(r.peak_mib for r in measured):>10.0f}")
+    if results["remark-validate-links"]:
+        ratio("cold / remark", results["kb cold"], results["remark-validate-links"], "1.0")
+    ratio("warm / cold", results["kb warm"], results["kb cold"], "0.35")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, action="append", help="corpus size (repeatable)")
-    parser.add_argument("--terms", type=int, default=500, help="glossary size for the glossary case (default 500)")
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--no-cache", action="store_true", help=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, action="append", help="corpus size (repeatable; default 1000)")
+    parser.add_argument("--runs", type=int, default=5, help="alternating rounds per corpus (default 5)")
+    parser.add_argument("--terms", type=int, default=0, help="glossary terms in the corpus (default none)")
     args = parser.parse_args()
-    if args.child:
-        child(args.child, args.no_cache)
-        return
-    print(f"{'pages':>7} {'terms':>6} {'run':<8} {'check s':>8} {'process s':>10} {'peak MiB':>9}")
-    for pages in args.pages or [1000, 10000]:
-        root = Path(tempfile.mkdtemp(prefix=f"kb-bench-{pages}-"))
-        try:
-            generate(root, pages)
-            report(root, pages, 0)
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
-    # The glossary's cost: the same 1,000 pages (which mention the terms) with and without glossary/.
-    root = Path(tempfile.mkdtemp(prefix="kb-bench-glossary-"))
+    node_dir = install_remark()
+    print(versions(node_dir))
     try:
-        generate(root, 1000, terms=args.terms)
-        report(root, 1000, args.terms)
-        # Cold runs with and without glossary/, alternated so that the machine's drift hits both alike.
-        runs: dict[bool, list[dict[str, float]]] = {True: [], False: []}
-        for _ in range(ALTERNATIONS):
-            for with_glossary in (True, False):
-                on, off = root / "glossary", root / "glossary-off"
-                if with_glossary and off.exists():
-                    off.rename(on)
-                elif not with_glossary and on.exists():
-                    on.rename(off)
-                shutil.rmtree(root / ".kb-cache", ignore_errors=True)
-                runs[with_glossary].append(measure(root))
-        # The check's own time (the target), its CPU time, and the whole command's time, start-up included.
-        for what, unit in (("seconds", "wall"), ("cpu", "CPU"), ("wall", "whole-command wall")):
-            with_terms = [r[what] for r in runs[True]]
-            without = [r[what] for r in runs[False]]
-            on, off = statistics.median(with_terms), statistics.median(without)
-            pairs = sorted(a / b - 1 for a, b in zip(with_terms, without, strict=True))
-            print(f"glossary checks add {on / off - 1:.0%} {unit} time to a cold kb check of 1,000 pages "
-                  f"({args.terms} terms): {on:.2f} s against {off:.2f} s, medians of {ALTERNATIONS} alternating "
-                  f"runs (pairs from {pairs[0]:+.0%} to {pairs[-1]:+.0%})")
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def report(root: Path, pages: int, terms: int) -> dict[str, float]:
-    runs = [("cold", median_of(root, cold=True)), ("warm", median_of(root)),
-            ("nocache", median_of(root, no_cache=True))]
-    for label, r in runs:
-        print(f"{pages:>7} {terms:>6} {label:<8} {r['seconds']:>8.2f} {r['wall']:>10.2f} {r['peak_mib']:>9.0f}")
-    return runs[0][1]
+        for pages in args.pages or [1000]:
+            report(pages, args.terms, args.runs, node_dir)
+    except BenchError as exc:
+        raise SystemExit(f"benchmark stopped: {exc}") from None
 
 
 if __name__ == "__main__":

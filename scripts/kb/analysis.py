@@ -142,7 +142,7 @@ def _look_up(project: Project, cache: PageCache | None) -> tuple[dict[str, PageR
     """Cached results by page, the pages to compute (read already), and the other files."""
     results: dict[str, PageResult] = {}
     misses: list[Miss] = []
-    assets: set[str] = set()
+    assets: set[str] = set(project.theme_files)
     for src in discover_files(project.docs_dir):
         # Files the configuration excludes are not rendered; links to them are MkDocs' business.
         if not src.endswith(".md") or project.inclusion.get(src) == "excluded":

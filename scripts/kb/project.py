@@ -70,6 +70,7 @@ class Project:
     mdx_configs: dict[str, Any] = field(default_factory=dict)
     # Files whose inclusion the configuration sets (exclude_docs, draft_docs, not_in_nav), by docs path.
     inclusion: dict[str, str] = field(default_factory=dict)
+    theme_files: set[str] = field(default_factory=set)  # the theme's static files, which links may target
     render_digest: str = ""  # changes whenever anything a page's render depends on changes
 
     def rel(self, path: Path) -> str:

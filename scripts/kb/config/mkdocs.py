@@ -87,7 +87,11 @@ def project_from_config(config: MkDocsConfig, options: Options | None = None) ->
         snippets["base_path"] = [b if os.path.isabs(b) else str(root / b) for b in bases]
     with _collected("mkdocs"):
         files = get_files(config)
-    inclusion = {f.src_uri: _INCLUSION.get(f.inclusion, "included") for f in files}
+        documentation = {f.src_uri for f in files}
+        # The theme's static files are link targets too, as in MkDocs' build (`img/favicon.ico`).
+        files.add_files_from_theme(config.theme.get_env(), config)
+    inclusion = {f.src_uri: _INCLUSION.get(f.inclusion, "included") for f in files if f.src_uri in documentation}
+    theme_files = {f.src_uri for f in files if f.src_uri not in documentation}
     extensions = list(config.markdown_extensions)
     return Project(
         root=root,
@@ -101,6 +105,7 @@ def project_from_config(config: MkDocsConfig, options: Options | None = None) ->
         markdown_extensions=extensions,
         mdx_configs=configs,
         inclusion=inclusion,
+        theme_files=theme_files,
         render_digest=_render_digest(extensions, configs, config),
     )
 

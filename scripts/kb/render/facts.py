@@ -9,6 +9,7 @@ checks beyond MkDocs: raw HTML links, unsafe markup and the readable text.
 
 from __future__ import annotations
 
+import html
 import html.parser
 import xml.etree.ElementTree as etree
 from collections import Counter
@@ -20,6 +21,7 @@ import markdown.extensions
 import markdown.htmlparser
 import markdown.preprocessors
 import markdown.treeprocessors
+import markdown.util
 
 GLOSSARY_MARKER = "<!-- kb:glossary -->"
 # Elements whose text readers do not read as prose (code, and what the browser never shows).
@@ -91,19 +93,31 @@ class _TreeLinks(markdown.treeprocessors.Treeprocessor):  # type: ignore[misc]
         self.facts = facts
 
     def run(self, root: etree.Element) -> None:
-        links = self.facts.links
+        # The elements are kept: whatever later stages make of their URLs is what the HTML holds.
         for element in root.iter():
-            if element.tag == "a":
-                links.append(("link", element.get("href", "")))
-            elif element.tag == "img":
-                links.append(("image", element.get("src", "")))
+            if element.tag in ("a", "img"):
+                key = "href" if element.tag == "a" else "src"
+                self.facts.links.append((element, key, element.get(key, "")))
 
 
 class _Collector:
     def __init__(self) -> None:
         self.raw_ids: set[str] = set()
         self.tree_ids: set[str] = set()
-        self.links: list[tuple[str, str]] = []
+        self.links: list[tuple[etree.Element, str, str]] = []  # (element, attribute, URL as MkDocs sees it)
+
+    def tree_links(self) -> tuple[list[tuple[str, str]], Counter[tuple[str, str]]]:
+        """The links MkDocs resolves, as ("link" | "image", URL), and the same elements as the
+        finished HTML shows them. Python-Markdown hides e-mail autolinks behind entities, which
+        MkDocs leaves alone; so do we."""
+        resolved: list[tuple[str, str]] = []
+        final: Counter[tuple[str, str]] = Counter()
+        for element, key, value in self.links:
+            shown = element.get(key, "")
+            final[element.tag, html.unescape(shown.replace(markdown.util.AMP_SUBSTITUTE, "&"))] += 1
+            if markdown.util.AMP_SUBSTITUTE not in value:
+                resolved.append(("link" if element.tag == "a" else "image", value))
+        return resolved, final
 
 
 class FactsExtension(markdown.extensions.Extension):  # type: ignore[misc]
@@ -170,15 +184,14 @@ class _HtmlReader(html.parser.HTMLParser):
             self.markers += 1
 
 
-def read_html(rendered: str, links: list[tuple[str, str]]) -> RenderFacts:
-    """Facts from finished HTML. The tree's links are known already; whatever other `href`/`src`
-    the page holds came from raw HTML, which MkDocs leaves alone."""
+def read_html(rendered: str, links: list[tuple[str, str]], from_tree: Counter[tuple[str, str]]) -> RenderFacts:
+    """Facts from finished HTML. The tree's links are known already (`from_tree` counts them as the
+    HTML shows them); whatever other `href`/`src` the page holds came from raw HTML, which MkDocs
+    leaves alone."""
     reader = _HtmlReader()
     reader.feed(rendered)
     reader.close()
-    # The tree's links come out of the HTML with MkDocs' rewriting still to come, so each appears
-    # there as it was collected; what remains is raw HTML.
-    from_tree = Counter(("a" if kind == "link" else "img", target) for kind, target in links)
+    from_tree = Counter(from_tree)
     raw = []
     for tag, attribute, value in reader.anchors:
         if attribute == ("href" if tag == "a" else "src") and from_tree[tag, value] > 0:
@@ -200,6 +213,6 @@ class Renderer:
         self.md.reset()
         rendered = self.md.convert(text)
         collected = self.facts.collector
-        facts = read_html(rendered, list(collected.links))
+        facts = read_html(rendered, *collected.tree_links())
         facts.ids = collected.tree_ids | collected.raw_ids
         return facts
