@@ -36,8 +36,9 @@ serve: $(STAMP) assets
 	$(BIN)/kb serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff check scripts tests benchmarks
 	$(BIN)/mypy
+	MYPYPATH=scripts $(BIN)/mypy --strict benchmarks/*.py
 
 test: $(STAMP) assets
 	$(BIN)/python -m pytest
