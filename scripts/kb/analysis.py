@@ -142,7 +142,7 @@ def _look_up(project: Project, cache: PageCache | None) -> tuple[dict[str, PageR
     """Cached results by page, the pages to compute (read already), and the other files."""
     results: dict[str, PageResult] = {}
     misses: list[Miss] = []
-    assets: set[str] = set(project.theme_files)
+    assets: set[str] = set()
     for src in discover_files(project.docs_dir):
         # Files the configuration excludes are not rendered; links to them are MkDocs' business.
         if not src.endswith(".md") or project.inclusion.get(src) == "excluded":
@@ -162,7 +162,7 @@ def _links(project: Project, glossary: Glossary, pages: dict[str, Page], urls: d
     glossary_page = project.options.glossary_page
     extra = {glossary_page: glossary_page_anchors(glossary)} if glossary_page in pages else {}
     index = LinkIndex(pages, urls, scans, assets, project.site_url,
-                      extra_anchors=extra, renamed=renamed)
+                      extra_anchors=extra, renamed=renamed, theme_files=project.theme_files)
     links = check_links(index)
     in_nav = set(iter_nav_sources(project.nav)) if project.nav else {s for s, p in pages.items() if in_built_nav(p)}
     in_nav |= {src for src, how in project.inclusion.items() if how == "not_in_nav"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,8 @@ class Project:
     mdx_configs: dict[str, Any] = field(default_factory=dict)
     # Files whose inclusion the configuration sets (exclude_docs, draft_docs, not_in_nav), by docs path.
     inclusion: dict[str, str] = field(default_factory=dict)
-    theme_files: set[str] = field(default_factory=set)  # the theme's static files, which links may target
+    # The theme's static files, which links may target; a function, as listing them is slow.
+    theme_files: Callable[[], set[str]] = field(default=set, repr=False, compare=False)
     render_digest: str = ""  # changes whenever anything a page's render depends on changes
 
     def rel(self, path: Path) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -33,6 +33,8 @@ class LinkIndex:
     site_url: str
     extra_anchors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     renamed: dict[str, str] = field(default_factory=dict)  # old path -> new path, from git
+    theme_files: Callable[[], set[str]] = set  # the theme's static files, listed only when needed
+    _theme: set[str] | None = None
     _anchors: dict[str, set[str]] = field(default_factory=dict)
     _by_url: dict[str, str] = field(default_factory=dict)
 
@@ -55,7 +57,15 @@ class LinkIndex:
         return self._by_url.get(key)
 
     def exists(self, src: str) -> bool:
-        return src in self.pages or src in self.assets
+        return src in self.pages or self.is_asset(src)
+
+    def is_asset(self, src: str) -> bool:
+        """A file under docs/ other than a page, or one of the theme's static files."""
+        if src in self.assets:
+            return True
+        if self._theme is None:
+            self._theme = self.theme_files()
+        return src in self._theme
 
 
 @dataclass
@@ -193,7 +203,7 @@ class _PageChecker:
 
     def _root_relative(self, link: Link, path: str, fragment: str) -> None:
         src = self.index.page_for_url(path)
-        if src is None and path.strip("/") in self.index.assets:
+        if src is None and self.index.is_asset(path.strip("/")):
             return
         if src is None:
             urls = ["/" + u.url for u in self.index.urls.values()]
@@ -255,7 +265,7 @@ class _PageChecker:
             if fragment:
                 self._anchor(link, src, fragment)
             return
-        if resolved in self.index.assets:
+        if self.index.is_asset(resolved):
             return
         # The usual slip: a path written relative to the source folder instead of the built URL.
         as_source = self.index.page_for_url(posixpath.normpath(posixpath.join(self.folder, path)))

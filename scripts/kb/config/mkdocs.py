@@ -87,11 +87,16 @@ def project_from_config(config: MkDocsConfig, options: Options | None = None) ->
         snippets["base_path"] = [b if os.path.isabs(b) else str(root / b) for b in bases]
     with _collected("mkdocs"):
         files = get_files(config)
+    inclusion = {f.src_uri: _INCLUSION.get(f.inclusion, "included") for f in files}
+
+    def theme_files() -> set[str]:
+        """The theme's static files, link targets too as in MkDocs' build (`img/favicon.ico`). Listing
+        them costs a quarter of a second with Material, so only a link that misses docs/ asks."""
         documentation = {f.src_uri for f in files}
-        # The theme's static files are link targets too, as in MkDocs' build (`img/favicon.ico`).
-        files.add_files_from_theme(config.theme.get_env(), config)
-    inclusion = {f.src_uri: _INCLUSION.get(f.inclusion, "included") for f in files if f.src_uri in documentation}
-    theme_files = {f.src_uri for f in files if f.src_uri not in documentation}
+        with _collected("mkdocs"):
+            files.add_files_from_theme(config.theme.get_env(), config)
+        return {f.src_uri for f in files if f.src_uri not in documentation}
+
     extensions = list(config.markdown_extensions)
     return Project(
         root=root,
