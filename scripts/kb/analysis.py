@@ -13,23 +13,23 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from .cache import Miss, PageCache, PageResult, fingerprint
-from .changes import ChangeSet
-from .checks.frontmatter import check_front_matter
-from .checks.glossary import check_glossary, glossary_page_anchors, scan_terms, unused_terms
-from .checks.links import LinkIndex, LinkReport, check_links, iter_nav_sources, orphan_findings
-from .findings import Finding, sort_findings
-from .glossary import Glossary, load_glossary
-from .nav import in_built_nav
-from .page import Page, discover_files, load_page, read_page_source
-from .project import Project
-from .render.facts import GLOSSARY_MARKER, Renderer
-from .rules import rule
-from .scan import PageScan, scan_page
-from .source import SourceText
-from .tags import Tag, load_tags
-from .terms import TermMatcher
-from .urls import PageUrl, compute_urls
+from kb.cache import Miss, PageCache, PageResult, fingerprint
+from kb.changes import ChangeSet
+from kb.checks.frontmatter import check_front_matter
+from kb.checks.glossary import check_glossary, glossary_page_anchors, scan_terms, unused_terms
+from kb.checks.links import LinkIndex, LinkReport, check_links, iter_nav_sources, orphan_findings
+from kb.findings import Finding, sort_findings
+from kb.glossary import Glossary, load_glossary
+from kb.nav import in_built_nav
+from kb.page import Page, discover_files, load_page, read_page_source
+from kb.project import Project
+from kb.render.facts import GLOSSARY_MARKER, Renderer
+from kb.rules import rule
+from kb.scan import PageScan, scan_page
+from kb.source import SourceText
+from kb.tags import Tag, load_tags
+from kb.terms import TermMatcher
+from kb.urls import PageUrl, compute_urls
 
 # Below this many pages to render, starting worker processes costs more than it saves (measured
 # with benchmarks/bench_check.py: a page renders in about 5 ms, a worker starts in about 100 ms).

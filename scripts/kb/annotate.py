@@ -9,7 +9,7 @@ import html
 import re
 from collections.abc import Callable
 
-from .terms import TermMatcher
+from kb.terms import TermMatcher
 
 _TOKEN = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 _TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")

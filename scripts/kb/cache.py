@@ -19,15 +19,15 @@ import tempfile
 from dataclasses import dataclass
 from typing import Any
 
-from . import __version__
-from .findings import Finding, Severity
-from .frontmatter import FrontMatter
-from .page import Page, read_page_source
-from .project import Project
-from .rules import RULES
-from .scan import Link, PageScan, Tag
-from .schema import SCHEMAS
-from .source import SourceText
+from kb import __version__
+from kb.findings import Finding, Severity
+from kb.frontmatter import FrontMatter
+from kb.page import Page, read_page_source
+from kb.project import Project
+from kb.rules import RULES
+from kb.scan import Link, PageScan, Tag
+from kb.schema import SCHEMAS
+from kb.source import SourceText
 
 PageResult = tuple[Page, list[Finding], PageScan | None]
 CACHE_FORMAT = 5

@@ -6,7 +6,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .project import ConfigError, Project
+from kb.project import ConfigError, Project
 
 
 @dataclass

@@ -9,10 +9,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
-from .analysis import Analysis
-from .findings import Finding, Severity
-from .rules import rule
-from .suggest import did_you_mean
+from kb.analysis import Analysis
+from kb.findings import Finding, Severity
+from kb.rules import rule
+from kb.suggest import did_you_mean
 
 # Keys of the `external` option of the kb plugin, with the type each value must have.
 EXTERNAL_OPTIONS: dict[str, type | tuple[type, ...]] = {
@@ -60,8 +60,8 @@ def settings_from(options: dict[str, Any], allow_hosts: list[str],
                   where: str) -> tuple[Any, list[re.Pattern[str]], dict[str, float]]:
     """The checker Settings, the ignore patterns and the cache's time-to-live per outcome, from the
     plugin's `external` option; a ConfigError for anything wrong in it."""
-    from .external.checker import OUTCOMES, Settings
-    from .project import ConfigError
+    from kb.external.checker import OUTCOMES, Settings
+    from kb.project import ConfigError
 
     for key, value in options.items():
         if key not in EXTERNAL_OPTIONS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from .findings import Finding, count_by_severity
+from kb.findings import Finding, count_by_severity
 
 
 def format_human(findings: list[Finding], checked: int) -> str:

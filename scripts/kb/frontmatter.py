@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from .findings import Finding
-from .rules import rule
+from kb.findings import Finding
+from kb.rules import rule
 
 Position = tuple[int, int]  # 1-based line and column in the file
 NodePath = tuple[Any, ...]

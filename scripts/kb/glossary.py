@@ -9,12 +9,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .findings import Finding
-from .frontmatter import YamlMapping, parse_mapping, to_json_compatible
-from .project import Project
-from .rules import rule
-from .source import SourceText, read_source
-from .terms import TermMatcher
+from kb.findings import Finding
+from kb.frontmatter import YamlMapping, parse_mapping, to_json_compatible
+from kb.project import Project
+from kb.rules import rule
+from kb.source import SourceText, read_source
+from kb.terms import TermMatcher
 
 TERM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -127,7 +127,7 @@ def read_glossary(project: Project, paths: list[Path] | None = None) -> Glossary
 
 def parse_glossary(sources: GlossarySources) -> tuple[Glossary, list[Finding]]:
     """Every term file, each validated against the schema; bad files are reported and skipped."""
-    from .checks.schema import schema_findings
+    from kb.checks.schema import schema_findings
 
     findings: list[Finding] = []
     terms: dict[str, Term] = {}

@@ -7,10 +7,10 @@ import posixpath
 from collections.abc import Callable
 from typing import Any
 
-from .checks.glossary import letter_anchor, letter_of
-from .glossary import Glossary, Term
-from .page import Page
-from .tags import Tag
+from kb.checks.glossary import letter_anchor, letter_of
+from kb.glossary import Glossary, Term
+from kb.page import Page
+from kb.tags import Tag
 
 
 def _relative(target_src: str, from_src: str) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from .page import Page, pretty_name
+from kb.page import Page, pretty_name
 
 
 @dataclass

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .findings import Finding
-from .frontmatter import FrontMatter, split_front_matter
-from .project import Project
-from .source import SourceText, read_source
+from kb.findings import Finding
+from kb.frontmatter import FrontMatter, split_front_matter
+from kb.project import Project
+from kb.source import SourceText, read_source
 
 # MkDocs skips dot-files and a top-level templates/ folder; so do we.
 _SKIPPED_DIRS = {"templates"}

@@ -108,6 +108,6 @@ class Project:
     @classmethod
     def from_config_file(cls, config_path: Path) -> Project:
         """Read mkdocs.yml with MkDocs' own loader (through the adapter, the one place that imports MkDocs)."""
-        from .config.mkdocs import load_project
+        from kb.config.mkdocs import load_project
 
         return load_project(config_path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .scan import Link
+from kb.scan import Link
 
 
 def apply_rewrites(body: str, body_line: int, rewrites: list[tuple[Link, str]]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .findings import Finding, Severity
+from kb.findings import Finding, Severity
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from .page import load_page, pretty_name
-from .project import ConfigError, Project
+from kb.page import load_page, pretty_name
+from kb.project import ConfigError, Project
 
 
 @dataclass

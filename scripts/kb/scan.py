@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .render.facts import GLOSSARY_MARKER, Renderer
+from kb.render.facts import GLOSSARY_MARKER, Renderer
 
 __all__ = ["GLOSSARY_MARKER", "LinePositions", "Link", "PageScan", "Tag", "scan_page"]
 

@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .findings import Finding
-from .rules import rule
+from kb.findings import Finding
+from kb.rules import rule
 
 # Mojibake from UTF-8 read as cp1252/latin-1 always contains one of these lead characters.
 _MOJIBAKE_LEADS = frozenset("ÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ")

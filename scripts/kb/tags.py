@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import yaml
 
-from .findings import Finding
-from .project import Project
-from .rules import rule
-from .source import read_source
+from kb.findings import Finding
+from kb.project import Project
+from kb.rules import rule
+from kb.source import read_source
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .findings import Finding
-from .page import Page
-from .rules import rule
+from kb.findings import Finding
+from kb.page import Page
+from kb.rules import rule
 
 _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from ..findings import Finding
-from ..frontmatter import to_json_compatible
-from ..page import Page
-from ..rules import rule
-from ..suggest import did_you_mean
-from ..tags import Tag
-from .schema import schema_findings
+from kb.findings import Finding
+from kb.frontmatter import to_json_compatible
+from kb.page import Page
+from kb.rules import rule
+from kb.suggest import did_you_mean
+from kb.tags import Tag
+from kb.checks.schema import schema_findings
 
 _STUCK_NUMBER = re.compile(r"^(\d+)(?=[^\W\d_][^\W\d_])")
 # A sentence end: terminator, space, then a capital letter (so "e.g. the" and "v1.5" do not count).

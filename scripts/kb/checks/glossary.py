@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from ..findings import Finding
-from ..glossary import Glossary, Term
-from ..rules import rule
-from ..scan import PageScan
-from ..suggest import did_you_mean
-from ..tags import Tag
-from ..terms import NearMiss, TermMatcher
+from kb.findings import Finding
+from kb.glossary import Glossary, Term
+from kb.rules import rule
+from kb.scan import PageScan
+from kb.suggest import did_you_mean
+from kb.tags import Tag
+from kb.terms import NearMiss, TermMatcher
 
 
 def normalise_name(name: str) -> str:

@@ -10,12 +10,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from ..findings import Finding
-from ..page import Page
-from ..rules import rule
-from ..scan import UNSAFE_TAGS, URL_ATTRIBUTES, Link, PageScan
-from ..suggest import closest
-from ..urls import PageUrl, relative_url
+from kb.findings import Finding
+from kb.page import Page
+from kb.rules import rule
+from kb.scan import UNSAFE_TAGS, URL_ATTRIBUTES, Link, PageScan
+from kb.suggest import closest
+from kb.urls import PageUrl, relative_url
 
 UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")

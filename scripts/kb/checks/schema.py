@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..findings import Finding
-from ..rules import rule
-from ..schema import fast_validator, load_schema, validator
-from ..suggest import did_you_mean
+from kb.findings import Finding
+from kb.rules import rule
+from kb.schema import fast_validator, load_schema, validator
+from kb.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError

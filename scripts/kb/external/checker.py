@@ -29,7 +29,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from multidict import CIMultiDict
 from yarl import URL
 
-from .guard import host_address, refusal, refused_name
+from kb.external.guard import host_address, refusal, refused_name
 
 OUTCOMES = ("ok", "redirected", "broken", "unverifiable", "refused")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .checker import OUTCOMES, Result
+from kb.external.checker import OUTCOMES, Result
 
 STORE_FORMAT = 1
 DAY = 86_400.0

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from mkdocs.config import config_options as c
 
-from ..project import Options
+from kb.project import Options
 
 CONFIG_SCHEME = tuple((name, c.Type(type(default), default=default)) for name, default in Options.defaults().items())

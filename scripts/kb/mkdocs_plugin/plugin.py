@@ -21,20 +21,20 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
 
-from ..analysis import Analysis, analyse, default_jobs
-from ..annotate import annotate_html
-from ..config.mkdocs import project_from_config
-from ..findings import Severity
-from ..glossary_render import glossary_markdown, mentioned_on
-from ..nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
-from ..page import Page, load_page
-from ..project import ConfigError, Options, Project
-from ..rewrite import apply_rewrites
-from ..scan import GLOSSARY_MARKER
-from ..terms import TermMatcher
-from ..urls import relative_url
-from .config import CONFIG_SCHEME
-from .redirects import redirect_html
+from kb.analysis import Analysis, analyse, default_jobs
+from kb.annotate import annotate_html
+from kb.config.mkdocs import project_from_config
+from kb.findings import Severity
+from kb.glossary_render import glossary_markdown, mentioned_on
+from kb.nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
+from kb.page import Page, load_page
+from kb.project import ConfigError, Options, Project
+from kb.rewrite import apply_rewrites
+from kb.scan import GLOSSARY_MARKER
+from kb.terms import TermMatcher
+from kb.urls import relative_url
+from kb.mkdocs_plugin.config import CONFIG_SCHEME
+from kb.mkdocs_plugin.redirects import redirect_html
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
