@@ -3,8 +3,8 @@
 import sys
 from pathlib import Path
 
-from kb.analysis import analyse
-from kb.project import Project
+from kb.check.analysis import analyse
+from kb.config.project import Project
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 import bench_check

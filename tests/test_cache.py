@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-import kb.analysis
-from kb.analysis import analyse
-from kb.project import Project
+import kb.check.analysis
+from kb.check.analysis import analyse
+from kb.config.project import Project
 
 from .conftest import build_site, page, write_site
 
@@ -25,13 +25,13 @@ def site(tmp_path: Path) -> Path:
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The bodies rendered from now on (the cache reads and hashes every page, but renders none it holds)."""
     seen: list[str] = []
-    original = kb.analysis.scan_page
+    original = kb.check.analysis.scan_page
 
     def counting(renderer, body, first_line, prose=True):  # type: ignore[no-untyped-def]
         seen.append(body)
         return original(renderer, body, first_line, prose)
 
-    monkeypatch.setattr(kb.analysis, "scan_page", counting)
+    monkeypatch.setattr(kb.check.analysis, "scan_page", counting)
     return seen
 
 
@@ -132,7 +132,7 @@ def test_a_new_kb_or_dependency_version_renders_again(site: Path, monkeypatch: p
                                                        change: str) -> None:
     run(site)
     if change == "kb":
-        monkeypatch.setattr(kb.cache, "__version__", "99.0")
+        monkeypatch.setattr(kb.check.cache, "__version__", "99.0")
     else:
         import importlib.metadata
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.analysis import analyse
-from kb.findings import Finding
-from kb.project import Project
+from kb.check.analysis import analyse
+from kb.config.project import Project
+from kb.report.findings import Finding
 
 from .conftest import page, write_site
 

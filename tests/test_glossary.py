@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.analysis import analyse
+from kb.check.analysis import analyse
 from kb.cli import main
-from kb.findings import Finding
-from kb.project import Project
+from kb.config.project import Project
+from kb.report.findings import Finding
 
 from .conftest import build_site, copy_fixture
 

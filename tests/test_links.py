@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from kb.analysis import analyse
-from kb.findings import Finding
-from kb.project import Project
+from kb.check.analysis import analyse
+from kb.config.project import Project
+from kb.links.rewrite import apply_rewrites
 from kb.render.facts import Renderer
-from kb.rewrite import apply_rewrites
-from kb.scan import scan_page
+from kb.render.scan import scan_page
+from kb.report.findings import Finding
 
 from .conftest import page, write_site
 

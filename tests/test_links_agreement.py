@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.analysis import analyse
-from kb.project import Project
+from kb.check.analysis import analyse
+from kb.config.project import Project
 
 from .conftest import build_site, copy_fixture
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.analysis import analyse
+from kb.check.analysis import analyse
 from kb.cli import main
-from kb.project import Project
+from kb.config.project import Project
 
 from .conftest import page, write_site
 

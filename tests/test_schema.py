@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from kb.checks.schema import _surely_valid
-from kb.schema import validator
+from kb.pages.schema import validator
+from kb.pages.schema_checks import _surely_valid
 
 PAGES: list[dict[str, Any]] = [
     {"title": "T", "description": "D"},

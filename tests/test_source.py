@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from kb.source import decode_source, read_source
+from kb.pages.source import decode_source, read_source
 
 
 def test_valid_utf8_with_bom_and_crlf_is_accepted_and_normalised() -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 import re
 
+from kb.glossary.matcher import TermMatcher, _dictionary, _judged_words, _Normalised, _word_list, is_english_word
 from kb.render.facts import Renderer
-from kb.scan import scan_page
-from kb.terms import TermMatcher, _dictionary, _judged_words, _Normalised, _word_list, is_english_word
+from kb.render.scan import scan_page
 
 
 def _matcher(*names: tuple[str, str]) -> TermMatcher:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.analysis import analyse
-from kb.nav import NavSection, build_nav
-from kb.project import Project
-from kb.urls import relative_url
+from kb.check.analysis import analyse
+from kb.config.project import Project
+from kb.pages.nav import NavSection, build_nav
+from kb.pages.urls import relative_url
 
 from .conftest import copy_fixture, page, write_site
 

@@ -10,16 +10,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kb.analysis import Analysis, affected_by, analyse, default_jobs, restrict
-from kb.changes import changes_since
-from kb.findings import Finding, Severity, sort_findings
-from kb.formatters import FORMATTERS
-from kb.glossary import glossary_files, load_glossary
-from kb.glossary_render import export_json, export_jsonld
-from kb.project import ConfigError, Project
-from kb.rules import RULES
-from kb.scaffold import plan_new_page, write_new_page
-from kb.urls import natural_url
+from kb.check.analysis import Analysis, affected_by, analyse, default_jobs, restrict
+from kb.check.changes import changes_since
+from kb.config.project import ConfigError, Project
+from kb.glossary.model import glossary_files, load_glossary
+from kb.glossary.render import export_json, export_jsonld
+from kb.pages.scaffold import plan_new_page, write_new_page
+from kb.pages.urls import natural_url
+from kb.report.findings import Finding, Severity, sort_findings
+from kb.report.formatters import FORMATTERS
+from kb.report.rules import RULES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
@@ -169,8 +169,8 @@ def _external_arguments(parser: argparse.ArgumentParser) -> None:
 def _check_external(project: Project, result: Analysis, args: argparse.Namespace,
                     sources: set[str] | None) -> list[Finding]:
     from kb.external.checker import run_checks
+    from kb.external.links import collect, findings_from, settings_from, summary, to_check
     from kb.external.store import ResultStore
-    from kb.external_links import collect, findings_from, settings_from, summary, to_check
 
     settings, ignore, ttl = settings_from(project.options.external, args.allow_host, project.rel(project.config_path))
     occurrences = collect(result, sources)

@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kb.analysis import analyse
-from kb.nav import NavSection, build_nav
-from kb.project import Project
+from kb.check.analysis import analyse
+from kb.config.project import Project
+from kb.pages.nav import NavSection, build_nav
 
 from ..conftest import REPO
 from .conftest import screenshot

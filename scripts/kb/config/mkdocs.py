@@ -15,7 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.structure.files import InclusionLevel, get_files
 
-from kb.project import ConfigError, Options, Project
+from kb.config.project import ConfigError, Options, Project
 
 _INCLUSION = {
     InclusionLevel.EXCLUDED: "excluded",

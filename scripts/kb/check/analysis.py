@@ -1,0 +1,252 @@
+"""One pass over the project: load and render every page, run every check, compute URLs.
+
+The CLI and the MkDocs plugin both call `analyse`, so a build sees exactly what `kb check` sees,
+and through the shared cache a build right after `kb check` renders nothing again. Pages that the
+cache does not hold are computed in a standard process pool when there are enough of them to pay
+for it, else one after another.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from kb.check.cache import Miss, PageCache, PageResult, fingerprint
+from kb.check.changes import ChangeSet
+from kb.config.project import Project
+from kb.glossary.checks import check_glossary, glossary_page_anchors, scan_terms, unused_terms
+from kb.glossary.matcher import TermMatcher
+from kb.glossary.model import Glossary, load_glossary
+from kb.links.check import LinkIndex, LinkReport, check_links, iter_nav_sources, orphan_findings
+from kb.pages.checks import check_front_matter
+from kb.pages.nav import in_built_nav
+from kb.pages.page import Page, discover_files, load_page, read_page_source
+from kb.pages.source import SourceText
+from kb.pages.tags import Tag, load_tags
+from kb.pages.urls import PageUrl, compute_urls
+from kb.render.facts import GLOSSARY_MARKER, Renderer
+from kb.render.scan import PageScan, scan_page
+from kb.report.findings import Finding, sort_findings
+from kb.report.rules import rule
+
+# Below this many pages to render, starting worker processes costs more than it saves (measured
+# with benchmarks/bench_check.py: a page renders in about 5 ms, a worker starts in about 100 ms).
+PARALLEL_THRESHOLD = 64
+CHUNK = 16
+
+
+@dataclass
+class Analysis:
+    project: Project
+    pages: dict[str, Page]
+    urls: dict[str, PageUrl]
+    tags: dict[str, Tag] | None
+    glossary: Glossary
+    links: LinkReport
+    index: LinkIndex
+    findings: list[Finding]
+    files_checked: int = 0  # pages and glossary files
+
+
+def affected_by(analysis: Analysis, changes: ChangeSet) -> set[str] | None:
+    """Pages to report for a change: the changed pages and every page linking to a changed,
+    renamed or removed file. None means every page (mkdocs.yml or the tags file changed)."""
+    if changes.everything:
+        return None
+    touched = changes.changed | changes.removed
+    linking = {src for src, targets in analysis.links.targets.items() if targets & touched}
+    return (changes.changed & set(analysis.pages)) | linking
+
+
+def restrict(analysis: Analysis, sources: set[str] | None) -> list[Finding]:
+    if sources is None:
+        return analysis.findings
+    paths = {analysis.project.doc_rel(src) for src in sources}
+    return [f for f in analysis.findings if f.path in paths]
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def analyse(project: Project, use_cache: bool = True, workers: int = 1,
+            renamed: dict[str, str] | None = None) -> Analysis:
+    """Check the whole project. `workers` > 1 renders uncached pages in that many processes;
+    `renamed` (old -> new docs paths) lets broken links suggest a file's new name."""
+    findings: list[Finding] = []
+    tags, tag_findings = load_tags(project)
+    findings += tag_findings
+    glossary, glossary_findings = load_glossary(project)
+    findings += glossary_findings
+    stamp = glossary.digest.encode()
+    cache = PageCache(project, fingerprint(project, repr(tags).encode(), stamp)) if use_cache else None
+    results, misses, assets = _look_up(project, cache)
+    context = _PageContext(project, tags, glossary)
+    computed = _compute(context, misses, workers)
+    for miss, result in zip(misses, computed, strict=True):
+        results[miss.src] = result
+        if cache is not None:
+            cache.store(miss, result)
+    if cache is not None:
+        cache.save(set(results))
+    pages = {src: results[src][0] for src in sorted(results)}
+    scans = {src: scan for src in pages if (scan := results[src][2]) is not None}
+    urls, url_findings = compute_urls(list(pages.values()), project.use_directory_urls)
+    findings += url_findings
+    findings += check_glossary(glossary, set(pages), tags, project.rel(project.tags_path))
+    index, links, link_findings = _links(project, glossary, pages, urls, scans, assets, renamed or {})
+    findings += link_findings
+    findings += _drop_deliberate_spellings([f for src in pages for f in results[src][1]])
+    findings += unused_terms(glossary, scans, project.options.glossary_page)
+    findings += _glossary_page_findings(project, glossary, scans)
+    return Analysis(project, pages, urls, tags, glossary, links, index, sort_findings(findings),
+                    len(pages) + glossary.files)
+
+
+def _compute(context: _PageContext, misses: list[Miss], workers: int) -> list[PageResult]:
+    items = [(m.src, m.source) for m in misses]
+    if workers <= 1 or len(items) < PARALLEL_THRESHOLD:
+        return context.pages(items)
+    chunks = [items[i: i + CHUNK] for i in range(0, len(items), CHUNK)]
+    context.matcher  # noqa: B018 - built once here, before the fork, not once per worker
+    # Fork: workers inherit the project, tags and term matcher instead of receiving them pickled.
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = context
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = list(pool.map(_worker_pages, chunks))
+    finally:
+        _WORKER_CONTEXT = None
+    results: list[PageResult] = []
+    for chunk, chunk_results in zip(chunks, done, strict=True):
+        for (_, source), (page, page_findings, scan) in zip(chunk, chunk_results, strict=True):
+            page.text = source.text  # not sent back: the parent read it already
+            results.append((page, page_findings, scan))
+    return results
+
+
+_WORKER_CONTEXT: _PageContext | None = None
+
+
+def _worker_pages(items: list[tuple[str, SourceText]]) -> list[PageResult]:
+    assert _WORKER_CONTEXT is not None, "set before the pool forks"
+    results = _WORKER_CONTEXT.pages(items)
+    for page, _, _ in results:
+        page.text = None
+    return results
+
+
+def _look_up(project: Project, cache: PageCache | None) -> tuple[dict[str, PageResult], list[Miss], set[str]]:
+    """Cached results by page, the pages to compute (read already), and the other files."""
+    results: dict[str, PageResult] = {}
+    misses: list[Miss] = []
+    assets: set[str] = set()
+    for src in discover_files(project.docs_dir):
+        # Files the configuration excludes are not rendered; links to them are MkDocs' business.
+        if not src.endswith(".md") or project.inclusion.get(src) == "excluded":
+            assets.add(src)
+            continue
+        hit = cache.lookup(src) if cache is not None else Miss(src, read_page_source(project, src))
+        if isinstance(hit, Miss):
+            misses.append(hit)
+        else:
+            results[src] = hit
+    return results, misses, assets
+
+
+def _links(project: Project, glossary: Glossary, pages: dict[str, Page], urls: dict[str, PageUrl],
+           scans: dict[str, PageScan], assets: set[str], renamed: dict[str, str],
+           ) -> tuple[LinkIndex, LinkReport, list[Finding]]:
+    glossary_page = project.options.glossary_page
+    extra = {glossary_page: glossary_page_anchors(glossary)} if glossary_page in pages else {}
+    index = LinkIndex(pages, urls, scans, assets, project.site_url,
+                      extra_anchors=extra, renamed=renamed, theme_files=project.theme_files)
+    links = check_links(index)
+    in_nav = set(iter_nav_sources(project.nav)) if project.nav else {s for s, p in pages.items() if in_built_nav(p)}
+    in_nav |= {src for src, how in project.inclusion.items() if how == "not_in_nav"}
+    return index, links, links.findings + orphan_findings(index, links.inbound, in_nav)
+
+
+# A "misspelling" that three or more pages share is a word in its own right (Mistral is not a typo of
+# Mixtral); typos are one-offs. Wrong case and look-alike characters are reported wherever they occur.
+DELIBERATE_AFTER_PAGES = 3
+
+
+def _drop_deliberate_spellings(findings: list[Finding]) -> list[Finding]:
+    def surface(f: Finding) -> str | None:
+        return f.message.split("`")[1] if f.code == "KB505" and "looks like a misspelling" in f.message else None
+
+    pages_by_surface: dict[str, set[str]] = {}
+    for f in findings:
+        word = surface(f)
+        if word is not None:
+            pages_by_surface.setdefault(word, set()).add(f.path)
+    common = {w for w, where in pages_by_surface.items() if len(where) >= DELIBERATE_AFTER_PAGES}
+    return [f for f in findings if surface(f) not in common] if common else findings
+
+
+def _glossary_page_findings(project: Project, glossary: Glossary, scans: dict[str, PageScan]) -> list[Finding]:
+    if not glossary.terms:
+        return []
+    page = project.options.glossary_page
+    markers = scans[page].glossary_markers if page in scans else 0
+    if markers == 1:
+        return []
+    rel = project.doc_rel(page)
+    problem = f"{rel} has {markers} `{GLOSSARY_MARKER}` markers; it needs exactly one" if markers else (
+        f"{rel} has no `{GLOSSARY_MARKER}` marker" if page in scans else f"The glossary page {rel} does not exist")
+    return [rule("KB506").finding(
+        rel if page in scans else glossary.rel_dir, 1, 1, f"{problem}, so the glossary cannot be shown.",
+        f"Create {rel} with front-matter and a line `{GLOSSARY_MARKER}` where the terms should appear, "
+        "or set the kb option `glossary_page`.",
+    )]
+
+
+class _PageContext:
+    """What computing one page needs besides the page: the project, its tags, the term matcher and a renderer."""
+
+    def __init__(self, project: Project, tags: dict[str, Tag] | None, glossary: Glossary) -> None:
+        self.project, self.tags, self.glossary = project, tags, glossary
+        self.tags_rel = project.rel(project.tags_path)
+        self._renderer: Renderer | None = None
+
+    @property
+    def matcher(self) -> TermMatcher | None:
+        """Built on first use: a run whose pages all come from the cache never needs it."""
+        return self.glossary.term_matcher()
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:  # built on first use, in the process that renders
+            self._renderer = Renderer(self.project.markdown_extensions, self.project.mdx_configs)
+        return self._renderer
+
+    def pages(self, items: list[tuple[str, SourceText]]) -> list[PageResult]:
+        results: list[PageResult] = []
+        for src, source in items:
+            page, page_findings = load_page(self.project, src, source)
+            page_findings += check_front_matter(page, self.tags, self.tags_rel)
+            scan = None
+            if page.text is not None:
+                try:
+                    scan = scan_page(self.renderer, page.content, page.content_line,
+                                     prose=self.matcher is not None)
+                except Exception as exc:
+                    self._renderer = None  # its state after an exception is unknown
+                    page_findings.append(rule("KB106").finding(
+                        page.rel_path, page.content_line, 1,
+                        f"{page.rel_path} cannot be rendered: {type(exc).__name__}: {exc}".rstrip(),
+                        "Fix what the message names (a missing snippet file, a malformed extension block); "
+                        "`mkdocs build` stops on the same page.",
+                    ))
+                    results.append((page, page_findings, None))
+                    continue
+                if self.matcher is not None:
+                    page_findings += scan_terms(scan, self.matcher, page.rel_path)
+                # Only needed for terms and placing; dropping them saves memory and the copy back.
+                scan.prose = scan.body = ""
+                scan._positions = None
+            results.append((page, page_findings, scan))
+        return results

@@ -1,1 +1,0 @@
-"""Checks: functions that take the page model and return findings. They never print."""

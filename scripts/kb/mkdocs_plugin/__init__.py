@@ -1,1 +1,0 @@
-"""The MkDocs side of kb: everything that imports MkDocs lives in this package."""

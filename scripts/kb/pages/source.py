@@ -1,0 +1,93 @@
+"""Reading files as text: size limit, UTF-8 with line-accurate errors, BOM, CRLF, mojibake."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.report.findings import Finding
+from kb.report.rules import rule
+
+# Mojibake from UTF-8 read as cp1252/latin-1 always contains one of these lead characters.
+_MOJIBAKE_LEADS = frozenset("ÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ")
+
+
+@dataclass
+class SourceText:
+    """A decoded file. `text` has LF line endings and no BOM; line numbers are unchanged."""
+
+    rel_path: str
+    text: str | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def read_source(path: Path, rel_path: str, max_size: int) -> SourceText:
+    """Read `path` as UTF-8, returning findings instead of raising for any bad input."""
+    try:
+        size = os.stat(path).st_size
+        if size > max_size:
+            return SourceText(rel_path, None, [rule("KB103").finding(
+                rel_path, 1, 1,
+                f"{rel_path} is {size:,} bytes, over the limit of {max_size:,} bytes.",
+                "Split the page into smaller pages, or raise `max_page_size` for the kb plugin in mkdocs.yml.",
+            )])
+        data = path.read_bytes()
+    except OSError as exc:
+        return SourceText(rel_path, None, [rule("KB105").finding(
+            rel_path, 1, 1, f"{rel_path} could not be read: {exc.strerror or exc}.",
+            "Check that the file exists and is readable.",
+        )])
+    return decode_source(data, rel_path)
+
+
+def decode_source(data: bytes, rel_path: str) -> SourceText:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return SourceText(rel_path, None, [_decode_error(data, exc, rel_path)])
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return SourceText(rel_path, text, find_mojibake(text, rel_path))
+
+
+def _decode_error(data: bytes, exc: UnicodeDecodeError, rel_path: str) -> Finding:
+    start = exc.start
+    line = data.count(b"\n", 0, start) + 1
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line_end = data.find(b"\n", start)
+    raw_line = data[line_start: line_end if line_end != -1 else len(data)].rstrip(b"\r")
+    # Column counts characters, so decode what precedes the bad byte leniently.
+    column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
+    guess = raw_line.decode("cp1252", errors="replace").strip()
+    return rule("KB101").finding(
+        rel_path, line, column,
+        f"{rel_path} is not valid UTF-8: byte 0x{data[start]:02X} at line {line}, column {column} cannot be decoded.",
+        f"Re-save the file as UTF-8. Read as Windows-1252 the line would be: {guess[:120]!r}.",
+    )
+
+
+def find_mojibake(text: str, rel_path: str) -> list[Finding]:
+    if text.isascii():
+        return []
+    from ftfy import fix_text  # imported lazily: most files are ASCII and never need it
+    from ftfy.badness import is_bad
+
+    findings = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.isascii() or not any(ch in _MOJIBAKE_LEADS for ch in line):
+            continue
+        if not is_bad(line):
+            continue
+        fixed = fix_text(line)
+        if fixed == line:
+            continue
+        column = next((i for i, (a, b) in enumerate(zip(line, fixed, strict=False)) if a != b), 0) + 1
+        findings.append(rule("KB102").finding(
+            rel_path, number, column,
+            f"Line {number} of {rel_path} contains mojibake (UTF-8 text decoded with the wrong encoding).",
+            f"Replace the line with: {fixed.strip()[:160]}",
+        ))
+    return findings

@@ -1,0 +1,1 @@
+"""Facts from the renderer: each page as Python-Markdown renders it for the site, and where each fact was written."""
