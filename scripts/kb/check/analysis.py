@@ -82,7 +82,7 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
     findings += glossary_findings
     stamp = glossary.digest.encode()
     cache = PageCache(project, fingerprint(project, repr(tags).encode(), stamp)) if use_cache else None
-    results, misses, assets = _look_up(project, cache)
+    results, misses, assets = _look_up(project, cache, findings)
     context = _PageContext(project, tags, glossary)
     computed = _compute(context, misses, workers)
     for miss, result in zip(misses, computed, strict=True):
@@ -138,12 +138,20 @@ def _worker_pages(items: list[tuple[str, SourceText]]) -> list[PageResult]:
     return results
 
 
-def _look_up(project: Project, cache: PageCache | None) -> tuple[dict[str, PageResult], list[Miss], set[str]]:
-    """Cached results by page, the pages to compute (read already), and the other files."""
+def _look_up(project: Project, cache: PageCache | None, refusals: list[Finding],
+             ) -> tuple[dict[str, PageResult], list[Miss], set[str]]:
+    """Cached results by page, the pages to compute (read already), and the other files; files that
+    are not read at all become findings in `refusals`."""
     results: dict[str, PageResult] = {}
     misses: list[Miss] = []
     assets: set[str] = set()
-    for src in discover_files(project.docs_dir):
+    files, refused = discover_files(project.docs_dir, project.root)
+    for src, reason in refused:
+        rel = project.doc_rel(src)
+        refusals.append(rule("KB105").finding(
+            rel, 1, 1, f"{rel} {reason}, so it is not read.",
+            "Replace the link with the files themselves, or remove it; only files inside the project are published."))
+    for src in files:
         # Files the configuration excludes are not rendered; links to them are MkDocs' business.
         if not src.endswith(".md") or project.inclusion.get(src) == "excluded":
             assets.add(src)

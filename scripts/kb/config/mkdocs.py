@@ -10,12 +10,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import yaml
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
-from mkdocs.structure.files import InclusionLevel, get_files
+from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 
 from kb.config.project import ConfigError, Options, Project
+from kb.pages.page import discover_files
+from kb.pages.yamlsafe import Refusal, compose
+from kb.render.facts import Renderer
 
 _INCLUSION = {
     InclusionLevel.EXCLUDED: "excluded",
@@ -52,6 +56,7 @@ def load_project(config_path: Path) -> Project:
     config_path = config_path.resolve()
     if not config_path.is_file():
         raise ConfigError(f"{config_path} does not exist; run kb from the project root or pass -f mkdocs.yml.")
+    _check_yaml(config_path)
     with _collected("mkdocs") as problems:
         try:
             config = load_config(config_file=str(config_path))
@@ -60,6 +65,53 @@ def load_project(config_path: Path) -> Project:
             raise ConfigError(f"{config_path.name} is not a valid MkDocs configuration: {details} "
                               "Fix the setting it names; `mkdocs build` reports the same.") from exc
     return project_from_config(config)
+
+
+MAX_CONFIG_BYTES = 1024 * 1024
+MAX_INHERIT = 8
+
+
+def _check_yaml(path: Path) -> None:
+    """mkdocs.yml and the files it INHERITs, composed with kb's bounded loader before MkDocs' loader
+    walks them, so an alias bomb or a deep nest is a configuration error, not a hang."""
+    for _ in range(MAX_INHERIT):
+        try:
+            if path.stat().st_size > MAX_CONFIG_BYTES:
+                raise ConfigError(f"{path.name} is larger than {MAX_CONFIG_BYTES // 1024} KiB; is it the right file?")
+            text = path.read_text(encoding="utf-8-sig")
+            _, node = compose(text)
+        except Refusal as exc:
+            raise ConfigError(f"{path.name}:{exc.line + 1}:{exc.column}: the configuration {exc}.") from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path.name} is not valid YAML: {' '.join(str(exc).split())}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path} cannot be read as UTF-8 text: {exc}.") from exc
+        parent = _inherit(node)
+        if parent is None:
+            return
+        path = (path.parent / parent).resolve()
+    raise ConfigError(f"{path.name}: INHERIT goes more than {MAX_INHERIT} files deep; is there a loop?")
+
+
+def _inherit(node: yaml.Node | None) -> str | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "INHERIT" and isinstance(value, yaml.ScalarNode):
+                return str(value.value)
+    return None
+
+
+def _probe_markdown(extensions: list[Any], configs: dict[str, Any]) -> None:
+    """Python-Markdown set up as the site sets it up, tried once on a heading, a link and a table, so
+    that a broken extension setting (a `toc.slugify` that is not a function of two arguments) is one
+    configuration error instead of a failure on every page."""
+    try:
+        Renderer(extensions, configs).render("# Probe heading\n\n[a link](page.md#probe)\n\n| a |\n| - |\n| b |\n")
+    except Exception as exc:
+        raise ConfigError(
+            f"markdown_extensions in mkdocs.yml cannot be used: {type(exc).__name__}: {exc}. "
+            "Check the extension names and their settings (callables such as `toc.slugify` must take the "
+            "text and the separator); `mkdocs build` fails the same way.") from exc
 
 
 def kb_options(config: MkDocsConfig) -> Options:
@@ -85,8 +137,18 @@ def project_from_config(config: MkDocsConfig, options: Options | None = None) ->
         bases = snippets.get("base_path", ["."])
         bases = [bases] if isinstance(bases, str) else list(bases)
         snippets["base_path"] = [b if os.path.isabs(b) else str(root / b) for b in bases]
-    with _collected("mkdocs"):
-        files = get_files(config)
+    # kb's own walk (it refuses links out of the project, which MkDocs would follow), then MkDocs'
+    # own rules for what exclude_docs, draft_docs and not_in_nav make of each file.
+    found, _ = discover_files(Path(config.docs_dir), root)
+    files = Files([File(src, config.docs_dir, config.site_dir, config.use_directory_urls) for src in found])
+    set_exclusions(files, config)
+    by_dest: dict[str, File] = {}
+    for file in files:  # as MkDocs does: a README.md beside an index.md is not published
+        other = by_dest.setdefault(file.dest_uri, file)
+        included = InclusionLevel.DRAFT.value  # levels above this are published
+        if other is not file and min(file.inclusion.value, other.inclusion.value) > included:
+            readme = other if other.name.lower() == "readme" else file
+            readme.inclusion = InclusionLevel.EXCLUDED
     inclusion = {f.src_uri: _INCLUSION.get(f.inclusion, "included") for f in files}
 
     def theme_files() -> set[str]:
@@ -98,6 +160,7 @@ def project_from_config(config: MkDocsConfig, options: Options | None = None) ->
         return {f.src_uri for f in files if f.src_uri not in documentation}
 
     extensions = list(config.markdown_extensions)
+    _probe_markdown(extensions, configs)
     return Project(
         root=root,
         config_path=Path(config.config_file_path or root / "mkdocs.yml").resolve(),

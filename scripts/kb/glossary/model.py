@@ -120,7 +120,7 @@ class GlossarySources:
 def read_glossary(project: Project, paths: list[Path] | None = None) -> GlossarySources:
     folder = project.rel(project.glossary_path)
     return GlossarySources(folder, [
-        (path.name, read_source(path, f"{folder}/{path.name}", project.options.max_page_size))
+        (path.name, read_source(path, f"{folder}/{path.name}", project.options.max_page_size, project.root))
         for path in (glossary_files(project) if paths is None else paths)
     ])
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from kb.pages.yamlsafe import MAX_DEPTH, Refusal, compose
 from kb.report.findings import Finding
 from kb.report.rules import rule
 
@@ -97,16 +98,27 @@ def parse_mapping(
     """Parse a YAML mapping whose first line is line `first_line` of the file, keeping every node's
     position. `what` names the document in messages ("The front-matter of docs/a.md")."""
     offset = first_line  # a 0-based YAML mark plus this is the 1-based file line
-    loader = _Loader(yaml_text)  # one loader composes and constructs: creating one costs as much as a small parse
     try:
-        node = loader.get_single_node()
+        # One loader composes and constructs: creating one costs as much as a small parse.
+        loader, node = compose(yaml_text, _Loader)
+    except Refusal as exc:
+        line = exc.line + offset
+        return None, [rule("KB202").finding(
+            rel_path, line, exc.column, f"{what} {exc} (line {line}).",
+            f"Write plain `key: value` pairs, at most {MAX_DEPTH} levels deep, without `&anchors` and `*aliases`.",
+        )]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + offset) if mark else 1
+        line = (mark.line + offset) if mark else offset
         column = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
         return None, [rule("KB202").finding(
             rel_path, line, column, f"{what} is not valid YAML at line {line}: {problem}.", _yaml_hint(problem),
+        )]
+    except yaml.YAMLError as exc:  # a control character or NUL byte, reported without a mark
+        return None, [rule("KB202").finding(
+            rel_path, offset, 1, f"{what} is not valid YAML: {str(exc).splitlines()[0]}.",
+            "Remove control characters and NUL bytes; YAML allows only printable text, tabs and newlines.",
         )]
     if node is None:
         return YamlMapping({}), []
@@ -122,7 +134,7 @@ def parse_mapping(
     _index_positions(node, (), offset, mapping, findings, rel_path, what)
     try:
         data = loader.construct_document(node)
-    except (yaml.YAMLError, ValueError, TypeError) as exc:  # for example an unhashable key
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:  # for example an unhashable key
         return None, [rule("KB202").finding(
             rel_path, offset, 1, f"{what} cannot be read: {exc}.", "Use plain `key: value` pairs with string keys.",
         )]

@@ -84,7 +84,7 @@ def pretty_name(name: str) -> str:
 
 
 def read_page_source(project: Project, src: str) -> SourceText:
-    return read_source(project.docs_dir / src, project.doc_rel(src), project.options.max_page_size)
+    return read_source(project.docs_dir / src, project.doc_rel(src), project.options.max_page_size, project.root)
 
 
 def load_page(project: Project, src: str, source: SourceText | None = None) -> tuple[Page, list[Finding]]:
@@ -98,16 +98,44 @@ def load_page(project: Project, src: str, source: SourceText | None = None) -> t
     return Page(src, source.rel_path, front, source.text), findings
 
 
-def discover_files(docs_dir: Path) -> list[str]:
-    """Every file under docs_dir, relative and sorted, as MkDocs would find them."""
-    found = []
-    for folder, dirnames, filenames in os.walk(docs_dir, followlinks=True):
-        relative = Path(folder).relative_to(docs_dir)
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if not d.startswith(".") and not (relative == Path(".") and d in _SKIPPED_DIRS)
-        )
-        for name in filenames:
-            if not name.startswith("."):
-                found.append((relative / name).as_posix())
-    return sorted(found)
+def discover_files(docs_dir: Path, root: Path | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+    """Every file under docs_dir, relative and sorted, as MkDocs would find them, and the entries
+    refused with the reason: a symbolic link that leads outside the project (`root`) or back into a
+    folder already walked. Symbolic links inside the project are followed, as MkDocs follows them."""
+    root = (root or docs_dir).resolve()
+    found: list[str] = []
+    refused: list[tuple[str, str]] = []
+    walked: set[Path] = set()
+    pending: list[tuple[Path, str]] = [(docs_dir, "")]
+    while pending:
+        folder, relative = pending.pop()
+        real = folder.resolve()
+        if real in walked:
+            refused.append((relative, "is a symbolic link back into a folder that is already published"))
+            continue
+        walked.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            refused.append((relative or ".", "cannot be listed"))
+            continue
+        for entry in entries:
+            name = entry.name
+            rel = f"{relative}/{name}" if relative else name
+            if name.startswith(".") or (not relative and name in _SKIPPED_DIRS):
+                continue
+            target = Path(entry.path)
+            if entry.is_symlink():
+                try:
+                    resolved = target.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    refused.append((rel, "is a symbolic link that leads nowhere"))
+                    continue
+                if resolved != root and root not in resolved.parents:
+                    refused.append((rel, f"is a symbolic link to {resolved}, outside the project"))
+                    continue
+            if entry.is_dir():
+                pending.append((target, rel))
+            else:
+                found.append(rel)
+    return sorted(found), sorted(refused)

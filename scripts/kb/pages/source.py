@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,22 +23,38 @@ class SourceText:
     findings: list[Finding] = field(default_factory=list)
 
 
-def read_source(path: Path, rel_path: str, max_size: int) -> SourceText:
-    """Read `path` as UTF-8, returning findings instead of raising for any bad input."""
+def read_source(path: Path, rel_path: str, max_size: int, root: Path | None = None) -> SourceText:
+    """Read `path` as UTF-8, returning findings instead of raising for any bad input. Only a regular
+    file is read (never a FIFO or a device, which could block or never end), only inside `root`
+    when it is given, and never more than `max_size` bytes."""
+    def unreadable(reason: str, hint: str = "Check that the file exists and is readable.") -> SourceText:
+        return SourceText(rel_path, None, [rule("KB105").finding(rel_path, 1, 1, f"{rel_path} {reason}.", hint)])
+
     try:
-        size = os.stat(path).st_size
-        if size > max_size:
-            return SourceText(rel_path, None, [rule("KB103").finding(
-                rel_path, 1, 1,
-                f"{rel_path} is {size:,} bytes, over the limit of {max_size:,} bytes.",
-                "Split the page into smaller pages, or raise `max_page_size` for the kb plugin in mkdocs.yml.",
-            )])
-        data = path.read_bytes()
-    except OSError as exc:
-        return SourceText(rel_path, None, [rule("KB105").finding(
-            rel_path, 1, 1, f"{rel_path} could not be read: {exc.strerror or exc}.",
-            "Check that the file exists and is readable.",
-        )])
+        real = path.resolve(strict=True)
+        if root is not None and root.resolve() not in real.parents:
+            return unreadable(f"is a symbolic link to {real}, outside the project",
+                              "Copy the file into the project instead of linking to it.")
+        # Non-blocking, so that opening a FIFO returns at once instead of waiting for a writer.
+        descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return unreadable("is not a regular file (a FIFO, a device or a socket)",
+                                  "Replace it with an ordinary file, or remove it from the folder.")
+            if info.st_size > max_size:
+                return SourceText(rel_path, None, [rule("KB103").finding(
+                    rel_path, 1, 1,
+                    f"{rel_path} is {info.st_size:,} bytes, over the limit of {max_size:,} bytes.",
+                    "Split the page into smaller pages, or raise `max_page_size` for the kb plugin in mkdocs.yml.",
+                )])
+            data = handle.read(max_size + 1)  # a file that grows while we read is still capped
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop
+        return unreadable(f"could not be read: {getattr(exc, 'strerror', None) or exc}")
+    if len(data) > max_size:
+        return SourceText(rel_path, None, [rule("KB103").finding(
+            rel_path, 1, 1, f"{rel_path} grew past the limit of {max_size:,} bytes while it was read.",
+            "Split the page into smaller pages.")])
     return decode_source(data, rel_path)
 
 

@@ -8,6 +8,7 @@ import yaml
 
 from kb.config.project import Project
 from kb.pages.source import read_source
+from kb.pages.yamlsafe import Refusal, compose
 from kb.report.findings import Finding
 from kb.report.rules import rule
 
@@ -25,17 +26,23 @@ def load_tags(project: Project) -> tuple[dict[str, Tag] | None, list[Finding]]:
     if not path.is_file():
         return None, []
     rel = project.rel(path)
-    source = read_source(path, rel, project.options.max_page_size)
+    source = read_source(path, rel, project.options.max_page_size, project.root)
     if source.text is None:
         return {}, source.findings
     findings = list(source.findings)
     try:
-        node = yaml.compose(source.text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        loader, node = compose(source.text)
+    except Refusal as exc:
+        return {}, [*findings, rule("KB211").finding(
+            rel, exc.line + 1, exc.column, f"{rel} {exc}.",
+            "Each tag is `key:` followed by indented `label:` and `description:` lines, without aliases.",
+        )]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc).splitlines()[0]
         return {}, [*findings, rule("KB211").finding(
             rel, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
-            f"{rel} is not valid YAML: {exc.problem or exc.context}.",
+            f"{rel} is not valid YAML: {problem}.",
             "Each tag is `key:` followed by indented `label:` and `description:` lines.",
         )]
     if node is None:
@@ -49,7 +56,10 @@ def load_tags(project: Project) -> tuple[dict[str, Tag] | None, list[Finding]]:
     for key_node, value_node in node.value:
         key = str(key_node.value)
         line = key_node.start_mark.line + 1
-        value = yaml.SafeLoader("").construct_object(value_node, deep=True)
+        try:
+            value = loader.construct_object(value_node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError) as exc:  # an unhashable key deeper down, say
+            value = exc
         if not isinstance(value, dict):
             findings.append(rule("KB211").finding(
                 rel, line, 1, f"The tag `{key}` in {rel} must be a mapping with `label` and `description`.",

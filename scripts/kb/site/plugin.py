@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote as urlquote
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
@@ -74,10 +75,10 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
             options = Options.from_mapping(dict(self.config), "mkdocs.yml")
-        except ConfigError as exc:  # mkdocs has validated types already; this guards future options
-            raise SystemExit(str(exc)) from exc
-        # The same adapter `kb check` reads mkdocs.yml through, so both render pages alike.
-        self.project = project_from_config(config, options)
+            # The same adapter `kb check` reads mkdocs.yml through, so both render pages alike.
+            self.project = project_from_config(config, options)
+        except ConfigError as exc:
+            raise PluginError(str(exc)) from exc
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
