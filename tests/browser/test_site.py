@@ -18,12 +18,19 @@ pytestmark = pytest.mark.browser
 
 
 def search(tab, query: str) -> None:  # type: ignore[no-untyped-def]
-    """Type into the header search box, as a reader would (the "/" shortcut focuses it), and wait
-    until the results for the whole query are shown."""
+    """Focus the header search box with the "/" shortcut, as a reader would, enter the query with
+    its last letter typed (typed letter by letter, the results shown could still be those of "LL"
+    when read; Material searches on key events, so a bare fill would not search), and wait until the
+    results list shows a result for it."""
     tab.keyboard.press("/")
-    tab.locator("input.md-search__input").press_sequentially(query, delay=20)
+    # Material says "Initializing search" until its worker has the index; a query sent before is lost.
+    tab.locator(".md-search-result__meta").filter(has_text=re.compile("Type to start searching")).wait_for(
+        timeout=15000)
+    box = tab.locator("input.md-search__input")
+    box.fill(query[:-1])
+    box.press(query[-1])
     tab.locator(".md-search-result__meta").filter(has_text=re.compile(r"\d+ matching")).wait_for(timeout=15000)
-    tab.wait_for_timeout(300)  # results render in batches
+    tab.locator(".md-search-result__item").first.wait_for(timeout=15000)
 
 
 def errors_while_loading(tab, url: str) -> list[str]:  # type: ignore[no-untyped-def]

@@ -8,15 +8,22 @@ for it, else one after another.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from kb.check.cache import Miss, PageCache, PageResult, fingerprint
 from kb.check.changes import ChangeSet
 from kb.config.project import Project
-from kb.glossary.checks import check_glossary, glossary_page_anchors, scan_terms, unused_terms
+from kb.glossary.checks import check_glossary, glossary_page_anchors, scan_terms, unsafe_term_markup, unused_terms
 from kb.glossary.matcher import TermMatcher
 from kb.glossary.model import Glossary, load_glossary
 from kb.links.check import LinkIndex, LinkReport, check_links, iter_nav_sources, orphan_findings
@@ -96,6 +103,7 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
     urls, url_findings = compute_urls(list(pages.values()), project.use_directory_urls)
     findings += url_findings
     findings += check_glossary(glossary, set(pages), tags, project.rel(project.tags_path))
+    findings += unsafe_term_markup(glossary, lambda body, line: scan_page(context.renderer, body, line, prose=False))
     index, links, link_findings = _links(project, glossary, pages, urls, scans, assets, renamed or {})
     findings += link_findings
     findings += _drop_deliberate_spellings([f for src in pages for f in results[src][1]])
@@ -114,9 +122,23 @@ def _compute(context: _PageContext, misses: list[Miss], workers: int) -> list[Pa
     # Fork: workers inherit the project, tags and term matcher instead of receiving them pickled.
     global _WORKER_CONTEXT
     _WORKER_CONTEXT = context
+    # The standard pool: unlike multiprocessing.Pool it reports a worker that died (BrokenProcessPool)
+    # instead of waiting for it forever.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = list(pool.map(_worker_pages, chunks))
+        done = list(pool.map(_worker_pages, chunks))
+    except BrokenProcessPool as exc:
+        raise WorkerFailed("A page worker process died (out of memory, or killed); run with --jobs 1 to see "
+                           "which page it was rendering.") from exc
+    except BaseException:
+        # Ctrl+C: stop now rather than after the pages in hand. The executor has no public way to end
+        # its workers before Python 3.14, hence its private list.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown()
     finally:
         _WORKER_CONTEXT = None
     results: list[PageResult] = []
@@ -128,6 +150,16 @@ def _compute(context: _PageContext, misses: list[Miss], workers: int) -> list[Pa
 
 
 _WORKER_CONTEXT: _PageContext | None = None
+
+
+def _worker_start() -> None:
+    """Ctrl+C is the parent's to handle; and a worker dies with its parent, even a killed one."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the line above took effect
+            os._exit(1)
 
 
 def _worker_pages(items: list[tuple[str, SourceText]]) -> list[PageResult]:
@@ -212,6 +244,52 @@ def _glossary_page_findings(project: Project, glossary: Glossary, scans: dict[st
     )]
 
 
+class WorkerFailed(Exception):
+    """A page worker process died; the CLI says so instead of showing a traceback."""
+
+
+class RenderTimeout(Exception):
+    """Python-Markdown ran past `render_timeout` on a page."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Interrupt the block after `seconds` (a real-time alarm; only the main thread can take one)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _render_finding(page: Page, exc: Exception, timeout: int) -> Finding:
+    if isinstance(exc, RenderTimeout):
+        lines = page.content.split("\n")
+        longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+        return rule("KB107").finding(
+            page.rel_path, page.content_line + longest, 1,
+            f"{page.rel_path} takes Python-Markdown longer than {timeout} s to render; line "
+            f"{page.content_line + longest}, the longest ({len(lines[longest]):,} characters), is the likely cause.",
+            "Break up long runs of `[`, `<` or `>` on that line (or put them in a code block); "
+            "`mkdocs build` would hang on this page too.",
+        )
+    return rule("KB106").finding(
+        page.rel_path, page.content_line, 1,
+        f"{page.rel_path} cannot be rendered: {type(exc).__name__}: {exc}".rstrip(),
+        "Fix what the message names (a missing snippet file, a malformed extension block); "
+        "`mkdocs build` stops on the same page.",
+    )
+
+
 class _PageContext:
     """What computing one page needs besides the page: the project, its tags, the term matcher and a renderer."""
 
@@ -239,16 +317,12 @@ class _PageContext:
             scan = None
             if page.text is not None:
                 try:
-                    scan = scan_page(self.renderer, page.content, page.content_line,
-                                     prose=self.matcher is not None)
+                    with time_limit(self.project.options.render_timeout):
+                        scan = scan_page(self.renderer, page.content, page.content_line,
+                                         prose=self.matcher is not None)
                 except Exception as exc:
                     self._renderer = None  # its state after an exception is unknown
-                    page_findings.append(rule("KB106").finding(
-                        page.rel_path, page.content_line, 1,
-                        f"{page.rel_path} cannot be rendered: {type(exc).__name__}: {exc}".rstrip(),
-                        "Fix what the message names (a missing snippet file, a malformed extension block); "
-                        "`mkdocs build` stops on the same page.",
-                    ))
+                    page_findings.append(_render_finding(page, exc, self.project.options.render_timeout))
                     results.append((page, page_findings, None))
                     continue
                 if self.matcher is not None:

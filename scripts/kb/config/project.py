@@ -18,6 +18,8 @@ class Options:
     """Options of the `kb` plugin in mkdocs.yml, read identically by the CLI and the plugin."""
 
     max_page_size: int = 512 * 1024
+    # Seconds Python-Markdown may spend on one page; some inputs (a line of 20,000 `[`) take it minutes.
+    render_timeout: int = 10
     tags_file: str = "tags.yml"
     redirects: bool = True
     cache: bool = True
@@ -25,6 +27,8 @@ class Options:
     glossary_page: str = "glossary.md"  # relative to docs_dir; holds the <!-- kb:glossary --> marker
     tooltips: bool = True  # wrap terms and abbreviations in <abbr title="short definition">
     link_first_mention: bool = True  # link a term's first mention on a page to its glossary entry
+    # A Content-Security-Policy <meta> on every built page: only the site's own and the theme's scripts run.
+    content_security_policy: bool = True
     # Mermaid served from the site itself; relative to mkdocs.yml. Empty: the newest one `make assets` fetched.
     mermaid_js: str = ""
     # External link checking (`kb check --external`); see kb.external.links.EXTERNAL_OPTIONS for the keys.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from kb.glossary.matcher import NearMiss, TermMatcher
 from kb.glossary.model import Glossary, Term
+from kb.links.check import is_unsafe_url, unsafe_markup
 from kb.pages.tags import Tag
 from kb.render.scan import PageScan
 from kb.report.findings import Finding
@@ -90,6 +92,31 @@ def unused_terms(glossary: Glossary, scans: dict[str, PageScan], glossary_page: 
                 term.rel_path, 1, 1, f"No page mentions `{term.term}` ({term.rel_path}) by any of its names.",
                 f"Mention it where it is explained{f' ({term.page})' if term.page else ''}, or remove the term.",
             ))
+    return findings
+
+
+# Raw HTML, an entity that could spell a scheme, or a script or data URL: only these need rendering.
+_MAY_CARRY_SCRIPT = re.compile(r"[<&]|(?:script|data)\s*:", re.IGNORECASE)
+
+
+def unsafe_term_markup(glossary: Glossary, render: Callable[[str, int], PageScan]) -> list[Finding]:
+    """Glossary fields become HTML on the glossary page and in tooltips: a term's `definition` is
+    rendered like a page and judged like one; the other fields are escaped where they are shown."""
+    findings = []
+    for term in glossary.terms.values():
+        if not term.definition or not _MAY_CARRY_SCRIPT.search(term.definition):
+            continue  # rendering 300 definitions on every run would cost a warm check a third of its time
+        line = _line_of(term, "definition")[0]
+        # A block scalar (`definition: |`) starts on the line after its key.
+        scan = render(term.definition, line + 1 if "\n" in term.definition else line)
+        for code, place, message, hint in unsafe_markup(scan, term.rel_path):
+            findings.append(rule(code).finding(term.rel_path, place.line, place.column, message, hint))
+        for link in scan.links:
+            if is_unsafe_url(link.target):
+                findings.append(rule("KB410").finding(
+                    term.rel_path, link.line, link.column,
+                    f"The link `{link.target}` in the definition in {term.rel_path} uses an unsafe URL scheme.",
+                    "Only link to http(s) URLs and relative paths."))
     return findings
 
 

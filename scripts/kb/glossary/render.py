@@ -45,7 +45,9 @@ def glossary_markdown(glossary: Glossary, page_src: str, pages: dict[str, Page],
 
 
 def _md(text: str) -> str:
-    """Text safe to put inside Markdown link text or emphasis."""
+    """Plain text safe to put into Markdown, link text and emphasis included: Markdown syntax is
+    escaped, and `<` and `&` become entities, so no field other than `definition` can carry HTML."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
     return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("*", "\\*").replace("_", "\\_")
 
 

@@ -281,19 +281,35 @@ class _PageChecker:
                  else "Raw HTML paths are relative to the built page URL.")
 
     def check_tags(self, scan: PageScan) -> None:
-        for tag in scan.tags:
-            place = Link("html", tag.name, tag.line, tag.column)
-            if tag.name in UNSAFE_TAGS:
-                self.add("KB411", place,
-                         f"{self.page.rel_path} contains a `<{tag.name}>` element, which is not allowed.",
-                         "Pages must not embed scripts or foreign content; link to the resource instead.")
-            for name, value in tag.attributes:
-                if name.startswith("on"):
-                    self.add("KB411", place, f"The `{name}` attribute on `<{tag.name}>` in {self.page.rel_path} "
-                             "is an inline event handler, which is not allowed.", "Remove the attribute.")
-                elif name in URL_ATTRIBUTES and is_unsafe_url(value):
-                    self.add("KB410", place, f"The `{name}` attribute on `<{tag.name}>` in {self.page.rel_path} "
-                             "uses an unsafe URL scheme.", "Use an http(s) or relative URL.")
+        for code, place, message, hint in unsafe_markup(scan, self.page.rel_path):
+            self.add(code, place, message, hint)
+
+
+def unsafe_markup(scan: PageScan, where: str) -> list[tuple[str, Link, str, str]]:
+    """Script a rendered page would carry to readers: script-running elements, event handlers,
+    script URLs in any URL attribute (SVG animation values included) and meta refreshes."""
+    found = []
+    for tag in scan.tags:
+        place = Link("html", tag.name, tag.line, tag.column)
+        if tag.name in UNSAFE_TAGS:
+            found.append(("KB411", place, f"{where} contains a `<{tag.name}>` element, which is not allowed.",
+                          "Pages must not embed scripts or foreign content; link to the resource instead."))
+        for name, value in tag.attributes:
+            if name.startswith("on"):
+                found.append(("KB411", place, f"The `{name}` attribute on `<{tag.name}>` in {where} is an inline "
+                              "event handler, which is not allowed.", "Remove the attribute."))
+            elif name in URL_ATTRIBUTES and any(is_unsafe_url(part) for part in _url_values(name, value)):
+                found.append(("KB410", place, f"The `{name}` attribute on `<{tag.name}>` in {where} uses an "
+                              "unsafe URL scheme.", "Use an http(s) or relative URL."))
+    return found
+
+
+def _url_values(name: str, value: str) -> list[str]:
+    if name == "values":  # SVG animation: a list of values, each may become the URL
+        return value.split(";")
+    if name == "content":  # <meta http-equiv="refresh" content="0; url=...">
+        return [value.split("url=", 1)[-1].strip(" '\"")] if "url=" in value.lower() else []
+    return [value]
 
 
 def iter_nav_sources(nav: object) -> Iterator[str]:

@@ -16,8 +16,9 @@ from kb.render.facts import GLOSSARY_MARKER, Renderer
 
 __all__ = ["GLOSSARY_MARKER", "LinePositions", "Link", "PageScan", "Tag", "scan_page"]
 
-UNSAFE_TAGS = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base"})
-URL_ATTRIBUTES = frozenset({"action", "formaction", "xlink:href", "poster", "srcset", "data",
+UNSAFE_TAGS = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "link",
+                         "portal", "fencedframe"})
+URL_ATTRIBUTES = frozenset({"content", "action", "formaction", "xlink:href", "poster", "srcset", "data",
                             "values", "to", "from"})
 
 

@@ -29,6 +29,8 @@ _ALL = [
     Rule("KB105", "unreadable", E, "The file could not be read (permissions, or it vanished during the check)."),
     Rule("KB106", "render-failed", E, "Python-Markdown, configured as the site configures it, could not render "
          "the page (for example a snippet file that does not exist); the build would fail the same way."),
+    Rule("KB107", "render-too-slow", E, "Python-Markdown needs longer than `render_timeout` seconds for the "
+         "page, so `mkdocs build` would hang on it too; usually one pathological line (thousands of `[`)."),
     # Front-matter
     Rule("KB201", "no-front-matter", E, "The page does not start with a `---` front-matter block."),
     Rule("KB202", "yaml-syntax", E, "The front-matter is not valid YAML, or its closing `---` is missing."),

@@ -28,6 +28,7 @@ from kb.config.mkdocs import project_from_config
 from kb.report.findings import Severity
 from kb.glossary.render import glossary_markdown, mentioned_on
 from kb.pages.nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
+from kb.publish.csp import add_policy
 from kb.pages.page import Page, load_page
 from kb.config.project import ConfigError, Options, Project
 from kb.links.rewrite import apply_rewrites
@@ -42,6 +43,7 @@ log = logging.getLogger("mkdocs.plugins.kb")
 MERMAID_URL = "assets/javascripts/mermaid.min.js"
 _BUNDLE_SCRIPT = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>')
 # Extra search fields (Material's search indexes every field named in its config).
+SEARCH_ABBREVIATIONS = "kb_abbreviations"
 SEARCH_COVERS = "kb_covers"
 SEARCH_MENTIONS = "kb_mentions"
 _LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: logging.INFO}
@@ -93,6 +95,9 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             hint = f" {finding.hint}" if finding.hint else ""
             log.log(_LOG_LEVELS[finding.severity],
                     f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}{hint}")
+        hanging = [f.path for f in analysis.findings if f.code == "KB107"]
+        if hanging:  # MkDocs would render these pages next and never finish
+            raise PluginError(f"Stopping the build: Python-Markdown would hang on {', '.join(hanging)} (KB107 above).")
         mermaid = self._project.mermaid_path
         if mermaid is not None:
             files.append(File.generated(config, MERMAID_URL, abs_src_path=str(mermaid)))
@@ -192,6 +197,17 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         return annotate_html(html_text, self._matcher, shorts, link_for)
 
     def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
+        output = self._with_meta(output, page)
+        if self._project.options.content_security_policy:
+            output = add_policy(output, page.content or "")
+        return output
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        if template_name.endswith(".html") and self._project.options.content_security_policy:
+            return add_policy(output_content, "")  # 404.html and other theme pages: no authored content
+        return output_content
+
+    def _with_meta(self, output: str, page: MkPage) -> str:
         ours = self._analysis.pages.get(page.file.src_uri)
         if ours is None:
             return output
@@ -237,7 +253,8 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
     def _add_search_synonyms(self, site: Path) -> None:
         """Index every name of the terms a page covers or mentions, so that "RAG" finds the pages that
         spell it out and the other way round. Names of the terms a page explains in depth (the
-        glossary's `page`) weigh like a title; names of terms it only mentions weigh a little."""
+        glossary's `page`) weigh like a title, their abbreviations more (so that "LLM" finds the page
+        that explains LLMs before those about LLMOps); names of terms it only mentions weigh a little."""
         index_path = site / "search" / "search_index.json"
         if not index_path.is_file() or not self._analysis.glossary.terms:
             return
@@ -255,11 +272,20 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             scan = self._analysis.index.scans.get(src)
             covered = in_depth.get(src, set())
             mentioned = set(scan.terms if scan else ()) - covered
+            abbreviations = sorted({terms[t].abbreviation for t in covered if t in terms and terms[t].abbreviation})
+            if abbreviations:
+                doc[SEARCH_ABBREVIATIONS] = " ".join(abbreviations)
             for field, ids in ((SEARCH_COVERS, covered), (SEARCH_MENTIONS, mentioned)):
                 names = sorted({name for term_id in ids if term_id in terms for name in terms[term_id].names})
                 if names:
                     doc[field] = " ".join(names)
         fields = data.setdefault("config", {}).setdefault("fields", {})
+        # Material weighs tag labels a thousand times a title, so a broad label ("Agents and LLMOps")
+        # would put every page of its tag above the page that answers the query ("LLM"); a tag weighs
+        # like a title here.
+        if isinstance(fields.get("tags"), dict):
+            fields["tags"]["boost"] = min(fields["tags"].get("boost", 1000), 1000)
+        fields[SEARCH_ABBREVIATIONS] = {"boost": 3000}
         fields[SEARCH_COVERS] = {"boost": 1000}
         fields[SEARCH_MENTIONS] = {"boost": 10}
         index_path.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")

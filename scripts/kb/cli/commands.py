@@ -1,4 +1,4 @@
-"""The `kb` command. Only this module prints or decides the exit status."""
+"""The `kb` subcommands: parse the arguments, run the checks, print the findings, return the exit status."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kb.check.analysis import Analysis, affected_by, analyse, default_jobs, restrict
+from kb.check.analysis import Analysis, WorkerFailed, affected_by, analyse, default_jobs, restrict
 from kb.check.changes import changes_since
 from kb.config.project import ConfigError, Project
 from kb.glossary.model import glossary_files, load_glossary
@@ -22,7 +22,6 @@ from kb.report.formatters import FORMATTERS
 from kb.report.rules import RULES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -139,8 +138,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kb: {exc}", file=sys.stderr)
         return EXIT_USAGE
     jobs = getattr(args, "jobs", None) or default_jobs()
-    result = analyse(project, use_cache=not args.no_cache, workers=jobs,
-                     renamed=changes.renamed if changes else None)
+    try:
+        result = analyse(project, use_cache=not args.no_cache, workers=jobs,
+                         renamed=changes.renamed if changes else None)
+    except WorkerFailed as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     sources = affected_by(result, changes) if changes is not None else None
     findings = [] if args.command == "links" else restrict(result, sources)
     checked = result.files_checked if sources is None else len(sources)
@@ -257,14 +260,3 @@ def _glossary_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return EXIT_OK
-
-
-def run() -> None:
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        # Worker processes stop with the parent; a traceback would only hide where the check was.
-        print("kb: interrupted.", file=sys.stderr)
-        sys.exit(EXIT_INTERRUPTED)
-if __name__ == "__main__":
-    run()

@@ -1,0 +1,5 @@
+"""`python -m kb.cli`: the same as the `kb` command."""
+
+from kb.cli import run
+
+run()
