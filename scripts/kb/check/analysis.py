@@ -126,18 +126,18 @@ def _compute(context: _PageContext, misses: list[Miss], workers: int) -> list[Pa
     # instead of waiting for it forever.
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start)
     try:
-        done = list(pool.map(_worker_pages, chunks))
+        # Ctrl+C is held back while workers are forked (it would land in the fork handlers, where it
+        # cannot be raised) and taken at the unblock below.
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pending = pool.map(_worker_pages, chunks)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        done = list(pending)
     except BrokenProcessPool as exc:
         raise WorkerFailed("A page worker process died (out of memory, or killed); run with --jobs 1 to see "
                            "which page it was rendering.") from exc
-    except BaseException:
-        # Ctrl+C: stop now rather than after the pages in hand. The executor has no public way to end
-        # its workers before Python 3.14, hence its private list.
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    else:
+    else:  # on Ctrl+C no shutdown: it would wait for the pages in hand; workers die with this process
         pool.shutdown()
     finally:
         _WORKER_CONTEXT = None

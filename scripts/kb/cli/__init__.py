@@ -7,8 +7,10 @@ moment, start-up included, ends with "kb: interrupted." and status 130 instead o
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 EXIT_INTERRUPTED = 130  # as shells report a command stopped by Ctrl+C
 
@@ -19,15 +21,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return commands(argv)
 
 
+def interrupted() -> NoReturn:
+    """Say so and leave at once: the normal exit would wait for worker threads and processes (which
+    ignore Ctrl+C and die with this process), and a second Ctrl+C must not interrupt the goodbye."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.write(sys.stderr.fileno(), b"kb: interrupted.\n")
+    os._exit(EXIT_INTERRUPTED)
+
+
 def run() -> None:
     try:
         status = main()
     except KeyboardInterrupt:
-        # Workers ignore Ctrl+C and die with this process; a traceback would only hide where it stopped.
-        try:
-            print("kb: interrupted.", file=sys.stderr)
-        finally:
-            sys.exit(EXIT_INTERRUPTED)
+        interrupted()
     except BrokenPipeError:
         # `kb check | head`: the reader left. Say nothing more, as other command-line tools do, and
         # point standard output at /dev/null so that the flush at exit cannot fail again.

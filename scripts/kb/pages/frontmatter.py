@@ -138,10 +138,10 @@ def parse_mapping(
         return None, [rule("KB202").finding(
             rel_path, offset, 1, f"{what} cannot be read: {exc}.", "Use plain `key: value` pairs with string keys.",
         )]
-    bad = next((k for k in data if not isinstance(k, str)), None)
-    if bad is not None:
+    bad = [k for k in data if not isinstance(k, str)]  # a list: the bad key may itself be None (`~:`)
+    if bad:
         return None, [rule("KB203").finding(
-            rel_path, offset, 1, f"{what} has the non-text key {bad!r}.", "Keys must be names such as `title`.",
+            rel_path, offset, 1, f"{what} has the non-text key {bad[0]!r}.", "Keys must be names such as `title`.",
         )]
     mapping.data = data
     return mapping, findings

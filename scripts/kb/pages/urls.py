@@ -10,6 +10,12 @@ from kb.report.findings import Finding
 from kb.report.rules import rule
 
 _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
+# A segment that ends like a file name would be a folder named like one of the site's files.
+_FILE_LIKE = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+# What the theme and MkDocs write at the site root besides pages.
+RESERVED = frozenset({"404", "assets", "search", "sitemap.xml", "sitemap.xml.gz", "llms.txt", "llms-full.txt"})
+MAX_SLUG = 200
+MAX_SEGMENT = 100  # file systems refuse names over 255 bytes; readers over far less
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,18 @@ def _slug_problem(page: Page, slug: str) -> tuple[str, str] | None:
                     "Use an absolute slug such as `/genai` instead of climbing with `..`.")
         return (f"The slug {slug!r} of {page.rel_path} contains `.` or `..` segments.",
                 "Write the slug without `.` and `..`, for example `/models/compare`.")
+    if len(slug) > MAX_SLUG or any(len(s) > MAX_SEGMENT for s in segments):
+        return (f"The slug of {page.rel_path} is {len(slug)} characters long; slugs may have at most {MAX_SLUG}, "
+                f"and {MAX_SEGMENT} between slashes.", "Use a short slug of a few words, such as `/compare`.")
+    file_like = next((s for s in segments if _FILE_LIKE.search(s)), None)
+    if file_like is not None:
+        return (f"The slug {slug!r} of {page.rel_path} ends a segment like a file name (`{file_like}`), so the "
+                "page would be written into a folder of that name and clash with files of the site.",
+                "Drop the extension: slugs name folders, such as `/compare`.")
+    reserved = (resolve_slug(page, slug) or "").split("/", 1)[0]
+    if reserved in RESERVED:
+        return (f"The slug {slug!r} of {page.rel_path} takes `/{reserved}`, which the theme or kb uses for "
+                "its own files.", f"Choose another slug, such as `/{reserved}-page`.")
     bad = next((s for s in segments if not _SAFE_SEGMENT.match(s)), None)
     if bad is not None or "//" in slug:
         suggestion = re.sub(r"-+", "-", re.sub(r"[^A-Za-z0-9._~/-]+", "-", slug.strip().lower())).strip("-")

@@ -102,8 +102,11 @@ def scan_page(renderer: Renderer, body: str, first_line: int, prose: bool = True
     for kind, target in facts.links:
         line, column, cursor = scan.place(target, cursor)
         scan.links.append(Link(kind, target, line, column))
+    raw_cursor = 0
     for _, attribute, value in facts.raw_links:
-        line, column, _ = scan.place(value)
+        # The HTML parser decoded entities; a value written with them is found by its attribute.
+        needle = value if value and value in body else f"{attribute}="
+        line, column, raw_cursor = scan.place(needle, raw_cursor)
         scan.links.append(Link("html", value, line, column, attribute))
     for name, attributes in facts.tags:
         if _worth_a_look(name, attributes):
