@@ -196,3 +196,22 @@ def test_an_unusable_cache_location_means_a_run_without_cache(site: Path, shape:
     finally:
         if folder.is_dir():
             folder.chmod(0o700)
+
+
+def test_a_cache_kb_did_not_sign_is_not_believed(site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A pull request could commit a .kb-cache whose entries say whatever it likes, in the right shape
+    and with the right page hashes; without this machine's key it adds and hides nothing."""
+    import json
+
+    expected = run(site).findings
+    path = site / ".kb-cache" / "pages.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["entries"]["a.md"]["findings"] = [{**expected[0].to_dict(), "path": "docs/a.md", "message": "forged"}]
+    data["entries"]["index.md"]["findings"] = []  # hiding the real findings of index.md
+    path.write_text(json.dumps(data), encoding="utf-8")  # the old signature no longer matches
+    assert run(site).findings == expected
+    run(site)  # signed again by this machine
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-machine"))
+    seen = renders(monkeypatch)
+    assert run(site).findings == expected
+    assert len(seen) >= 3  # another key: nothing was taken from the cache

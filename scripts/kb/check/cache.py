@@ -4,19 +4,24 @@ An entry is reused only when the page's text hashes the same and the fingerprint
 version, the cache format, the options, the front-matter schema, the tags, the glossary files and
 the render digest (every Markdown extension and setting, and the versions of Markdown,
 pymdown-extensions, MkDocs and Pygments). Stored as JSON (never pickle: the folder could come from
-an untrusted CI cache) in `.kb-cache/`, written atomically. The cache is only a hint: anything
-unreadable or of an unexpected shape is a miss, and a cache that cannot be written means a run
-without one. Cross-page checks (links, anchors, URLs) are recomputed on every run; they are cheap.
+an untrusted CI cache, or be committed in a pull request) in `.kb-cache/`, written atomically and
+signed with a key kept outside the project, so a cache kb did not write on this machine is not
+believed. The cache is only a hint: anything unreadable, unsigned or of an unexpected shape is a
+miss, and a cache that cannot be written means a run without one. Cross-page checks (links,
+anchors, URLs) are recomputed on every run; they are cheap.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from kb import __version__
@@ -56,12 +61,17 @@ class PageCache:
             if not self.path.is_file() or self.path.is_symlink() or self.path.stat().st_size > MAX_CACHE_BYTES:
                 return {}
             data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+            if not isinstance(data, dict) or data.get("fingerprint") != self.fingerprint:
+                return {}
+            entries = data.get("entries")
+            signature = data.get("signature")
+            if not isinstance(entries, dict) or not isinstance(signature, str):
+                return {}
+            if not hmac.compare_digest(signature, _sign(self.fingerprint, entries)):
+                return {}  # not written by kb on this machine: a forged cache must not add findings
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError, TypeError):
             return {}  # a missing or damaged cache is just a cold run
-        if not isinstance(data, dict) or data.get("fingerprint") != self.fingerprint:
-            return {}
-        entries = data.get("entries")
-        return {k: v for k, v in entries.items() if isinstance(v, dict)} if isinstance(entries, dict) else {}
+        return {k: v for k, v in entries.items() if isinstance(v, dict)}
 
     def lookup(self, src: str) -> PageResult | Miss:
         """The cached results for `src`, or a Miss holding the freshly read source to compute them from."""
@@ -88,7 +98,12 @@ class PageCache:
             del self.entries[src]
         if not (self.dirty or stale):
             return
-        text = json.dumps({"fingerprint": self.fingerprint, "entries": self.entries}, separators=(",", ":"))
+        try:
+            signature = _sign(self.fingerprint, self.entries)
+        except OSError:
+            return  # no key, no cache
+        text = json.dumps({"fingerprint": self.fingerprint, "signature": signature, "entries": self.entries},
+                          separators=(",", ":"))
         try:
             folder = self.path.parent
             folder.mkdir(exist_ok=True)
@@ -102,6 +117,31 @@ class PageCache:
             os.replace(tmp, self.path)
         except OSError:
             pass  # a cache that cannot be written costs speed next time, nothing else
+
+
+def _key() -> bytes:
+    """The signing key: random, made once per user, kept outside any project (so a pull request
+    cannot carry it), readable by its owner only."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kb"
+    path = folder / "cache-key"
+    try:
+        key = path.read_bytes()
+        if len(key) == 32 and not path.is_symlink():
+            return key
+    except OSError:
+        pass
+    folder.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    handle, tmp = tempfile.mkstemp(dir=folder)  # created 0600
+    with os.fdopen(handle, "wb") as out:
+        out.write(key)
+    os.replace(tmp, path)
+    return key
+
+
+def _sign(fingerprint: str, entries: dict[str, Any]) -> str:
+    message = fingerprint.encode() + json.dumps(entries, separators=(",", ":")).encode()
+    return hmac.new(_key(), message, hashlib.sha256).hexdigest()
 
 
 def fingerprint(project: Project, *inputs: bytes) -> str:
