@@ -103,8 +103,9 @@ class Glossary:
 
 def glossary_files(project: Project) -> list[Path]:
     folder = project.glossary_path
-    if not folder.is_dir():
-        return []
+    root = project.root.resolve()
+    if not folder.is_dir() or (folder.resolve() != root and root not in folder.resolve().parents):
+        return []  # a glossary folder linked out of the project is not read
     return sorted((p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and not p.name.startswith(".")),
                   key=lambda p: p.name)  # comparing Path objects is several times slower than names
 

@@ -31,10 +31,13 @@ def read_source(path: Path, rel_path: str, max_size: int, root: Path | None = No
         return SourceText(rel_path, None, [rule("KB105").finding(rel_path, 1, 1, f"{rel_path} {reason}.", hint)])
 
     try:
-        real = path.resolve(strict=True)
-        if root is not None and root.resolve() not in real.parents:
-            return unreadable(f"is a symbolic link to {real}, outside the project",
-                              "Copy the file into the project instead of linking to it.")
+        real = path
+        # Folders on the way were vetted when they were listed; only a link at the end needs resolving.
+        if root is not None and os.path.islink(path):
+            real = path.resolve(strict=True)
+            if root.resolve() not in real.parents:
+                return unreadable(f"is a symbolic link to {real}, outside the project",
+                                  "Copy the file into the project instead of linking to it.")
         # Non-blocking, so that opening a FIFO returns at once instead of waiting for a writer.
         descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
         with os.fdopen(descriptor, "rb") as handle:
