@@ -215,3 +215,18 @@ def test_a_cache_kb_did_not_sign_is_not_believed(site: Path, monkeypatch: pytest
     seen = renders(monkeypatch)
     assert run(site).findings == expected
     assert len(seen) >= 3  # another key: nothing was taken from the cache
+
+
+def test_two_runs_at_once_are_safe(site: Path) -> None:
+    """Each run writes a whole cache file under a name of its own and renames it into place."""
+    import subprocess
+    import sys
+
+    expected = run(site, use_cache=False).findings
+    command = [sys.executable, "-m", "kb.cli", "check", "--format", "json", "-f", str(site / "mkdocs.yml")]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = [r.communicate(timeout=120) for r in runs]
+    assert all("Traceback" not in err for _, err in outputs)
+    assert len({out for out, _ in outputs}) == 1  # all four agree
+    assert run(site).findings == expected  # and the cache they left is sound
+    assert not list((site / ".kb-cache").glob("*.tmp"))
