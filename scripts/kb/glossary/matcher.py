@@ -448,19 +448,6 @@ def _is_known_word(word: str) -> bool:
     return is_english_word(word) or (word.endswith("s") and len(word) > 4 and is_english_word(word[:-1]))
 
 
-def _word_before(text: str, start: int) -> str:
-    if start < 2 or text[start - 1] != " ":
-        return ""
-    return text[text.rfind(" ", 0, start - 1) + 1: start - 1]
-
-
-def _word_after(text: str, end: int) -> str:
-    if end >= len(text) - 1 or text[end] != " ":
-        return ""
-    stop = text.find(" ", end + 1)
-    return text[end + 1: stop if stop != -1 else len(text)]
-
-
 def _neighbours(text: str, start: int, end: int, most: int = 3) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Up to `most` words on each side that only single spaces separate from the word at start:end;
     punctuation ends the run (the outermost word may carry it, as in "(Generative AI)")."""
