@@ -163,3 +163,13 @@ def test_no_request_leaves_the_site(browser, kb_site: str) -> None:  # type: ign
     finally:
         context.close()
     assert outside == []
+
+
+def test_review_date_and_markdown_copy(tab, kb_site: str) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(kb_site + "models/landscape/")
+    reviewed = tab.locator(".kb-reviewed time")
+    assert reviewed.get_attribute("datetime") == "2026-12-01" and reviewed.inner_text() == "1 December 2026"
+    copy = tab.request.get(kb_site + "llms/tokenization.md")
+    assert copy.ok and copy.text().startswith("# Tokenization")
+    index = tab.request.get(kb_site + "llms.txt").text()
+    assert index.startswith("# GenAI Knowledge Base\n") and "llms/tokenization.md)" in index

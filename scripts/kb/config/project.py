@@ -29,6 +29,9 @@ class Options:
     link_first_mention: bool = True  # link a term's first mention on a page to its glossary entry
     # A Content-Security-Policy <meta> on every built page: only the site's own and the theme's scripts run.
     content_security_policy: bool = True
+    show_review_date: bool = True  # "Reviewed 3 November 2026" under the title of pages with last_reviewed
+    llms_txt: bool = True  # llms.txt, llms-full.txt and a Markdown copy of each published page
+    trim_assets: bool = True  # no source maps, no search languages the site does not use
     # Mermaid served from the site itself; relative to mkdocs.yml. Empty: the newest one `make assets` fetched.
     mermaid_js: str = ""
     # External link checking (`kb check --external`); see kb.external.links.EXTERNAL_OPTIONS for the keys.

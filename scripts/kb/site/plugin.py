@@ -29,6 +29,9 @@ from kb.report.findings import Severity
 from kb.glossary.render import glossary_markdown, mentioned_on
 from kb.pages.nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
 from kb.publish.csp import add_policy
+from kb.publish.llms import published, write_copies
+from kb.publish.pages import single_site_name, with_review_date
+from kb.publish.trim import remove_source_maps, remove_unused_languages
 from kb.pages.page import Page, load_page
 from kb.config.project import ConfigError, Options, Project
 from kb.links.rewrite import apply_rewrites
@@ -63,6 +66,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         self._shorts: dict[str, str] = {}
         self._mermaid_missing_reported = False
         self._mentioned_on: dict[str, list[str]] = {}
+        self._generated: dict[str, str] = {}  # pages whose Markdown kb generated, as rendered
 
     @property
     def _analysis(self) -> Analysis:
@@ -177,9 +181,16 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             generated = glossary_markdown(self._analysis.glossary, ours.src, self._analysis.pages,
                                           self._mentioned_on, self._analysis.tags)
             markdown = markdown.replace(GLOSSARY_MARKER, generated, 1)
+            self._generated[ours.src] = markdown
         return markdown
 
     def on_page_content(self, html_text: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        ours = self._analysis.pages.get(page.file.src_uri)
+        if ours is not None and self._project.options.show_review_date:
+            html_text = with_review_date(html_text, ours.meta.get("last_reviewed"))
+        return self._with_glossary(html_text, page)
+
+    def _with_glossary(self, html_text: str, page: MkPage) -> str:
         options = self._project.options
         glossary_page = options.glossary_page
         wanted = options.tooltips or options.link_first_mention
@@ -197,7 +208,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         return annotate_html(html_text, self._matcher, shorts, link_for)
 
     def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
-        output = self._with_meta(output, page)
+        output = single_site_name(self._with_meta(output, page), config.site_name)
         if self._project.options.content_security_policy:
             output = add_policy(output, page.content or "")
         return output
@@ -245,10 +256,25 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_post_build(self, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
         self._add_search_synonyms(site)
+        options = self._project.options
+        if options.trim_assets:
+            remove_source_maps(site)
+            remove_unused_languages(site)
+        if options.llms_txt:
+            self._write_llms_copies(site, config)
         if self._project.options.redirects:
             self._write_redirects(site, files_built=self._built_dests(site))
         if self._unlisted_urls:
             _prune_sitemap(site, self._unlisted_urls)
+
+    def _write_llms_copies(self, site: Path, config: MkDocsConfig) -> None:
+        pages = [p if p.text is not None else load_page(self._project, p.src)[0]
+                 for p in self._analysis.pages.values()]
+        urls = {src: u.url for src, u in self._analysis.urls.items()}
+        base = config.site_url or "/"
+        base = base if base.endswith("/") else base + "/"
+        copies = published(pages, urls, base, self._generated)
+        write_copies(site, config.site_name, config.site_description or "", build_nav(pages), copies, base)
 
     def _add_search_synonyms(self, site: Path) -> None:
         """Index every name of the terms a page covers or mentions, so that "RAG" finds the pages that

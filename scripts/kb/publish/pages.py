@@ -1,0 +1,42 @@
+"""Small changes to each built page: the review date under the title, the site name said once."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+
+_H1_END = re.compile(r"</h1>", re.IGNORECASE)
+
+
+def review_date(value: object) -> str | None:
+    """`2026-11-03` as readers write it: "3 November 2026"."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime.date):
+        return None
+    return f"{value.day} {value:%B %Y}"
+
+
+def with_review_date(content: str, last_reviewed: object) -> str:
+    """The page's content with "Reviewed <date>" right after its title, when it has a review date."""
+    shown = review_date(last_reviewed)
+    if shown is None:
+        return content
+    assert isinstance(last_reviewed, (datetime.date, str))
+    iso = last_reviewed.isoformat() if isinstance(last_reviewed, datetime.date) else last_reviewed
+    line = (f'<p class="kb-reviewed"><small>Reviewed <time datetime="{html.escape(iso[:10])}">{shown}'
+            "</time>: the facts on this page were checked against their sources on that day.</small></p>")
+    end = _H1_END.search(content)
+    return content[: end.end()] + line + content[end.end():] if end else line + content
+
+
+def single_site_name(page: str, site_name: str) -> str:
+    """Material titles the home page "Name - Name" when its title is the site's name; say it once."""
+    name = html.escape(site_name, quote=False)
+    return page.replace(f"<title>{name} - {name}</title>", f"<title>{name}</title>", 1)
