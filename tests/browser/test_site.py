@@ -95,6 +95,32 @@ def test_abbreviation_shows_its_tooltip_on_hover(tab, kb_site: str) -> None:  # 
     screenshot(tab, "content-page")
 
 
+_MARKS_BY_SECTION = """() => {
+    const article = document.querySelector("article");
+    const sections = [[]];
+    for (const el of article.querySelectorAll("h2, h3, h4, abbr")) {
+        if (el.tagName === "ABBR") sections[sections.length - 1].push(el.textContent.toLowerCase());
+        else sections.push([]);
+    }
+    const words = article.innerText.split(/\\s+/).filter(w => /\\w/.test(w)).length;
+    const misplaced = ["h1", "h2", "h3", "h4", "h5", "h6", "a:not(.kb-term)", "code", "blockquote"]
+        .map(s => s + " abbr").join(", ");
+    return {sections, words, misplaced: article.querySelectorAll(misplaced).length};
+}"""
+
+
+@pytest.mark.parametrize("path", ["llms/tokenization/", "building/agents-and-llmops/", "models/landscape/",
+                                  "introduction/what-is-generative-ai/"])
+def test_tooltips_stay_calm(tab, kb_site: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(kb_site + path)
+    found = tab.evaluate(_MARKS_BY_SECTION)
+    marked = [term for section in found["sections"] for term in section]
+    assert marked, "the page should still explain some terms"
+    assert len(marked) * 100 <= 3 * found["words"]  # at most 3 marked terms per 100 words
+    assert all(len(section) == len(set(section)) for section in found["sections"])  # once per section
+    assert found["misplaced"] == 0  # never in headings, other links, code or quotations
+
+
 def test_glossary_and_tag_pages_list_what_they_should(tab, kb_site: str) -> None:  # type: ignore[no-untyped-def]
     terms = sorted(p.stem for p in (REPO / "glossary").glob("*.yml"))
     tab.goto(kb_site + "glossary/")

@@ -27,6 +27,8 @@ class Options:
     glossary_page: str = "glossary.md"  # relative to docs_dir; holds the <!-- kb:glossary --> marker
     tooltips: bool = True  # wrap terms and abbreviations in <abbr title="short definition">
     link_first_mention: bool = True  # link a term's first mention on a page to its glossary entry
+    tooltips_per_section: int = 1  # marks of one term in one section (its first mentions); 0: no limit
+    tooltips_per_100_words: float = 3.0  # marked terms a page may carry per hundred words; 0: no limit
     # A Content-Security-Policy <meta> on every built page: only the site's own and the theme's scripts run.
     content_security_policy: bool = True
     show_review_date: bool = True  # "Reviewed 3 November 2026" under the title of pages with last_reviewed
@@ -55,6 +57,8 @@ class Options:
                     f"{where}: the kb plugin has no option `{key}`; known options are: {', '.join(sorted(known))}."
                 )
             expected = type(known[key])
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)  # `3` where `3.0` is meant
             if (expected is int and isinstance(value, bool)) or not isinstance(value, expected):
                 raise ConfigError(
                     f"{where}: the kb option `{key}` must be a {expected.__name__}, not {value!r}."

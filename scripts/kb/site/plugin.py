@@ -205,7 +205,8 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
                 return f"{base}#{term_id}"
 
         shorts = self._shorts if options.tooltips else {}
-        return annotate_html(html_text, self._matcher, shorts, link_for)
+        return annotate_html(html_text, self._matcher, shorts, link_for,
+                             options.tooltips_per_section, options.tooltips_per_100_words)
 
     def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
         output = single_site_name(self._with_meta(output, page), config.site_name)
