@@ -85,3 +85,13 @@ def test_a_built_site_carries_the_copies_and_ships_no_source_maps(tmp_path: Path
     assert "<title>Test site</title>" in (site / "index.html").read_text(encoding="utf-8")
     assert "Reviewed <time datetime=\"2026-11-03\">3 November 2026</time>" in (
         site / "guide" / "index.html").read_text(encoding="utf-8")
+
+
+def test_tag_descriptions_go_under_their_headings() -> None:
+    from kb.publish.pages import with_tag_descriptions
+
+    page = ('<h2 id="tag:rag">\n\n<span class="md-tag">Retrieval &amp; search</span><a href="#tag:rag">&para;</a></h2>'
+            '<ul><li>x</li></ul><h2 id="tag:other">\n<span class="md-tag">Other</span></h2>')
+    out = with_tag_descriptions(page, {"Retrieval & search": "Finding <documents>."})
+    assert '</h2>\n<p class="kb-tag-description">Finding &lt;documents&gt;.</p><ul>' in out
+    assert out.count("kb-tag-description") == 1  # a tag without a description gets none

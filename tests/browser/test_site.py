@@ -191,6 +191,13 @@ def test_no_request_leaves_the_site(browser, kb_site: str) -> None:  # type: ign
     assert outside == []
 
 
+def test_tags_page_describes_each_tag(tab, kb_site: str) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(kb_site + "tags/")
+    headings = tab.locator("article h2[id^='tag:']").count()
+    descriptions = tab.locator("article h2[id^='tag:'] + p.kb-tag-description").count()
+    assert headings > 10 and descriptions == headings
+
+
 def test_review_date_and_markdown_copy(tab, kb_site: str) -> None:  # type: ignore[no-untyped-def]
     tab.goto(kb_site + "models/landscape/")
     reviewed = tab.locator(".kb-reviewed time")

@@ -7,6 +7,8 @@ import html
 import re
 
 _H1_END = re.compile(r"</h1>", re.IGNORECASE)
+# A tag's heading on the tags index, as Material writes it: the label in a span, then a permalink.
+_TAG_HEADING = re.compile(r'(<h2 id="tag:[^"]*">\s*<span class="md-tag">([^<]*)</span>[^\n]*?</h2>)')
 
 
 def review_date(value: object) -> str | None:
@@ -40,3 +42,14 @@ def single_site_name(page: str, site_name: str) -> str:
     """Material titles the home page "Name - Name" when its title is the site's name; say it once."""
     name = html.escape(site_name, quote=False)
     return page.replace(f"<title>{name} - {name}</title>", f"<title>{name}</title>", 1)
+
+
+def with_tag_descriptions(page: str, descriptions: dict[str, str]) -> str:
+    """The tags index with each tag's description (from docs/tags.yml, by label) under its heading."""
+    def describe(match: re.Match[str]) -> str:
+        description = descriptions.get(html.unescape(match.group(2)).strip())
+        if not description:
+            return match.group(1)
+        return f'{match.group(1)}\n<p class="kb-tag-description">{html.escape(description)}</p>'
+
+    return _TAG_HEADING.sub(describe, page)

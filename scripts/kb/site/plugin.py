@@ -30,7 +30,7 @@ from kb.glossary.render import glossary_markdown, mentioned_on
 from kb.pages.nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
 from kb.publish.csp import add_policy
 from kb.publish.llms import published, write_copies
-from kb.publish.pages import single_site_name, with_review_date
+from kb.publish.pages import single_site_name, with_review_date, with_tag_descriptions
 from kb.publish.trim import remove_source_maps, remove_unused_languages
 from kb.pages.page import Page, load_page
 from kb.config.project import ConfigError, Options, Project
@@ -210,6 +210,8 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
         output = single_site_name(self._with_meta(output, page), config.site_name)
+        if self._analysis.tags and 'class="md-tag"' in output:
+            output = with_tag_descriptions(output, {t.label: t.description for t in self._analysis.tags.values()})
         if self._project.options.content_security_policy:
             output = add_policy(output, page.content or "")
         return output
