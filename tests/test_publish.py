@@ -95,3 +95,11 @@ def test_tag_descriptions_go_under_their_headings() -> None:
     out = with_tag_descriptions(page, {"Retrieval & search": "Finding <documents>."})
     assert '</h2>\n<p class="kb-tag-description">Finding &lt;documents&gt;.</p><ul>' in out
     assert out.count("kb-tag-description") == 1  # a tag without a description gets none
+
+
+def test_spelling_variants_cover_both_spellings_and_skip_words_with_one() -> None:
+    from kb.publish.search import spelling_variants
+
+    text = "Tokenization, tokenizers and quantised models; we analyze and summarise. Size, raise, prize, wise."
+    assert spelling_variants(text).split() == ["tokenisation", "tokenisers", "quantized", "analyse", "summarize"]
+    assert spelling_variants("a" * 100_000 + "ize") == "a" * 100_000 + "ise"  # long input, one pass

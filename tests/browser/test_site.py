@@ -70,6 +70,16 @@ def test_slug_urls_and_redirects(tab, nav_site: str) -> None:  # type: ignore[no
     ("RAG", "building/retrieval-augmented-generation/"),
     ("retrieval augmented generation", "building/retrieval-augmented-generation/"),
     ("LLM", "llms/what-is-an-llm/"),
+    # Forgiving: word forms, British spellings, a typo, questions.
+    ("hallucinations", "introduction/what-is-generative-ai/"),
+    ("tokenisation", "llms/tokenization/"),
+    ("tokeniser", "llms/tokenization/"),
+    ("quantisation", "llms/compression/"),
+    ("transfromer", "transformers/architecture/"),
+    ("what is a transformer", "transformers/architecture/"),
+    ("diffusion models", "beyond-text/image-generation/"),
+    ("reasoning models", "llms/reasoning-models/"),
+    ("MCP", "building/agents-and-llmops/"),
 ])
 def test_search_finds_the_page(tab, kb_site: str, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     tab.goto(kb_site)

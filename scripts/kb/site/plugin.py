@@ -30,6 +30,7 @@ from kb.glossary.render import glossary_markdown, mentioned_on
 from kb.pages.nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
 from kb.publish.csp import add_policy
 from kb.publish.llms import published, write_copies
+from kb.publish.search import spelling_variants
 from kb.publish.pages import single_site_name, with_review_date, with_tag_descriptions
 from kb.publish.trim import remove_source_maps, remove_unused_languages
 from kb.pages.page import Page, load_page
@@ -44,9 +45,12 @@ from kb.site.redirects import redirect_html
 log = logging.getLogger("mkdocs.plugins.kb")
 
 MERMAID_URL = "assets/javascripts/mermaid.min.js"
+SEARCH_SCRIPT_URL = "assets/javascripts/kb-search.js"
+SEARCH_SCRIPT = Path(__file__).parent.parent / "publish" / "assets" / "kb-search.js"
 _BUNDLE_SCRIPT = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>')
 # Extra search fields (Material's search indexes every field named in its config).
 SEARCH_ABBREVIATIONS = "kb_abbreviations"
+SEARCH_VARIANTS = "kb_variants"  # the British or American spelling of the page's -ize and -ise words
 SEARCH_COVERS = "kb_covers"
 SEARCH_MENTIONS = "kb_mentions"
 _LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: logging.INFO}
@@ -105,6 +109,8 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         mermaid = self._project.mermaid_path
         if mermaid is not None:
             files.append(File.generated(config, MERMAID_URL, abs_src_path=str(mermaid)))
+        if self._project.options.forgiving_search:
+            files.append(File.generated(config, SEARCH_SCRIPT_URL, abs_src_path=str(SEARCH_SCRIPT)))
         self._mermaid_missing_reported = False
         for file in files.documentation_pages(inclusion=lambda _: True):
             page = analysis.pages.get(file.src_uri)
@@ -210,6 +216,8 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
         output = single_site_name(self._with_meta(output, page), config.site_name)
+        if self._project.options.forgiving_search:
+            output = _before_bundle(output, SEARCH_SCRIPT_URL, page.url)  # it wraps the Worker the bundle makes
         if self._analysis.tags and 'class="md-tag"' in output:
             output = with_tag_descriptions(output, {t.label: t.description for t in self._analysis.tags.values()})
         if self._project.options.content_security_policy:
@@ -249,11 +257,8 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
                             "fetch Mermaid from another host.")
                 self._mermaid_missing_reported = True
             return output
-        tag = f'<script src="{html.escape(relative_url(MERMAID_URL, page.url))}"></script>\n'
         # Before Material's bundle: it decides at start-up whether a global `mermaid` exists.
-        bundle = _BUNDLE_SCRIPT.search(output)
-        at = bundle.start() if bundle else output.rfind("</body>")
-        return output[:at] + tag + output[at:] if at >= 0 else output
+        return _before_bundle(output, MERMAID_URL, page.url)
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -285,7 +290,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         glossary's `page`) weigh like a title, their abbreviations more (so that "LLM" finds the page
         that explains LLMs before those about LLMOps); names of terms it only mentions weigh a little."""
         index_path = site / "search" / "search_index.json"
-        if not index_path.is_file() or not self._analysis.glossary.terms:
+        if not index_path.is_file():
             return
         data = json.loads(index_path.read_text(encoding="utf-8"))
         by_url = {u.url: src for src, u in self._analysis.urls.items()}
@@ -295,6 +300,10 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             in_depth.setdefault(term.page.split("#", 1)[0], set()).add(term.id)
         for doc in data.get("docs", []):
             location = doc.get("location", "")
+            if self._project.options.forgiving_search:
+                variants = spelling_variants(f"{doc.get('title', '')} {doc.get('text', '')}")
+                if variants:
+                    doc[SEARCH_VARIANTS] = variants
             if "#" in location or location not in by_url:
                 continue
             src = by_url[location]
@@ -315,6 +324,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         if isinstance(fields.get("tags"), dict):
             fields["tags"]["boost"] = min(fields["tags"].get("boost", 1000), 1000)
         fields[SEARCH_ABBREVIATIONS] = {"boost": 3000}
+        fields[SEARCH_VARIANTS] = {"boost": 1}
         fields[SEARCH_COVERS] = {"boost": 1000}
         fields[SEARCH_MENTIONS] = {"boost": 10}
         index_path.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
@@ -330,6 +340,14 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             target = site / page_url.default_dest
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(redirect_html(relative_url(page_url.url, page_url.default_url)), encoding="utf-8")
+
+
+def _before_bundle(output: str, url: str, page_url: str) -> str:
+    """The page with a script of the site's own loaded just before Material's bundle."""
+    tag = f'<script src="{html.escape(relative_url(url, page_url))}"></script>\n'
+    bundle = _BUNDLE_SCRIPT.search(output)
+    at = bundle.start() if bundle else output.rfind("</body>")
+    return output[:at] + tag + output[at:] if at >= 0 else output
 
 
 def _link_structure(items: list[Any], parent: Section | None) -> None:
