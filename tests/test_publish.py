@@ -103,3 +103,20 @@ def test_spelling_variants_cover_both_spellings_and_skip_words_with_one() -> Non
     text = "Tokenization, tokenizers and quantised models; we analyze and summarise. Size, raise, prize, wise."
     assert spelling_variants(text).split() == ["tokenisation", "tokenisers", "quantized", "analyse", "summarize"]
     assert spelling_variants("a" * 100_000 + "ize") == "a" * 100_000 + "ise"  # long input, one pass
+
+
+def test_a_glossary_without_a_page_gets_one(tmp_path: Path) -> None:
+    from kb.check.analysis import analyse
+    from kb.config.project import Project
+
+    root = write_site(tmp_path, {
+        "docs/index.md": page(title="Home", body="# Home\n\nA widget, see [it](glossary.md#widget).\n"),
+        "glossary/widget.yml": "term: Widget\nshort: A small part of a page.\n",
+    })
+    for _ in range(2):  # cold, then from the cache
+        findings = analyse(Project.from_config_file(root / "mkdocs.yml")).findings
+        assert [f.code for f in findings if f.severity.value == "error"] == []
+    site = build_site(root, strict=True)
+    glossary = (site / "glossary" / "index.html").read_text(encoding="utf-8")
+    assert 'id="widget"' in glossary and "A small part of a page." in glossary
+    assert not (root / "docs" / "glossary.md").exists()  # nothing was written into docs/

@@ -90,9 +90,21 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
     stamp = glossary.digest.encode()
     cache = PageCache(project, fingerprint(project, repr(tags).encode(), stamp)) if use_cache else None
     results, misses, assets = _look_up(project, cache, findings)
+    page_src = project.options.glossary_page
+    if glossary.terms and page_src not in results and page_src not in assets \
+            and all(m.src != page_src for m in misses):
+        # No glossary page written: kb provides one, cached by its text like any page.
+        source = SourceText(project.doc_rel(page_src), generated_glossary_page())
+        hit = cache.match(page_src, source) if cache is not None else Miss(page_src, source)
+        if isinstance(hit, Miss):
+            misses.append(hit)
+        else:
+            results[page_src] = hit
     context = _PageContext(project, tags, glossary)
     computed = _compute(context, misses, workers)
     for miss, result in zip(misses, computed, strict=True):
+        if miss.source.text == _GENERATED_GLOSSARY and miss.src == page_src:
+            result[1][:] = [f for f in result[1] if f.code != "KB209"]  # kb's own page needs no tags
         results[miss.src] = result
         if cache is not None:
             cache.store(miss, result)
@@ -242,6 +254,16 @@ def _glossary_page_findings(project: Project, glossary: Glossary, scans: dict[st
         f"Create {rel} with front-matter and a line `{GLOSSARY_MARKER}` where the terms should appear, "
         "or set the kb option `glossary_page`.",
     )]
+
+
+_GENERATED_GLOSSARY = ("---\ntitle: Glossary\ndescription: Every term used on this site, A to Z, with a short "
+                       "definition and the pages it appears on.\nsidebar_position: 1000\n---\n\n# Glossary\n\n"
+                       f"{GLOSSARY_MARKER}\n")
+
+
+def generated_glossary_page() -> str:
+    """The glossary page kb publishes when a project has terms but no page for them."""
+    return _GENERATED_GLOSSARY
 
 
 class WorkerFailed(Exception):

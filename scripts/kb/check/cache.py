@@ -75,7 +75,10 @@ class PageCache:
 
     def lookup(self, src: str) -> PageResult | Miss:
         """The cached results for `src`, or a Miss holding the freshly read source to compute them from."""
-        source = read_page_source(self.project, src)
+        return self.match(src, read_page_source(self.project, src))
+
+    def match(self, src: str, source: SourceText) -> PageResult | Miss:
+        """The cached results for `src` if its entry was made from exactly this text."""
         digest = hashlib.sha256(source.text.encode()).hexdigest() if source.text is not None else None
         entry = self.entries.get(src)
         if entry is not None and digest is not None and entry.get("sha") == digest:

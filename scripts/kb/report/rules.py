@@ -72,7 +72,8 @@ _ALL = [
     Rule("KB503", "unresolved-reference", E, "A `see_also` id or `page` path in a glossary term that does not exist."),
     Rule("KB504", "unused-term", W, "A term that no page mentions by its name, abbreviation or aliases."),
     Rule("KB505", "term-near-miss", W, "Text one or two edits, a look-alike or a wrong case away from a term."),
-    Rule("KB506", "glossary-page", E, "The glossary page is missing, or lacks its `<!-- kb:glossary -->` marker."),
+    Rule("KB506", "glossary-page", E, "The glossary page lacks its single `<!-- kb:glossary -->` marker "
+         "(without a page, kb generates one)."),
     # External links
     Rule("KB601", "external-broken", E, "An external link that is gone: 404, 410, unknown host, refused connection."),
     Rule("KB602", "external-unverifiable", W, "An external link that could not be verified (403, 429, timeouts)."),

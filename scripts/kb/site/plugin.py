@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
 
-from kb.check.analysis import Analysis, analyse, default_jobs
+from kb.check.analysis import Analysis, analyse, default_jobs, generated_glossary_page
 from kb.glossary.annotate import annotate_html
 from kb.config.mkdocs import project_from_config
 from kb.report.findings import Severity
@@ -34,6 +34,7 @@ from kb.publish.search import spelling_variants
 from kb.publish.pages import single_site_name, with_review_date, with_tag_descriptions
 from kb.publish.trim import remove_source_maps, remove_unused_languages
 from kb.pages.page import Page, load_page
+from kb.pages.source import SourceText
 from kb.config.project import ConfigError, Options, Project
 from kb.links.rewrite import apply_rewrites
 from kb.render.scan import GLOSSARY_MARKER
@@ -111,6 +112,10 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             files.append(File.generated(config, MERMAID_URL, abs_src_path=str(mermaid)))
         if self._project.options.forgiving_search:
             files.append(File.generated(config, SEARCH_SCRIPT_URL, abs_src_path=str(SEARCH_SCRIPT)))
+        glossary_page = self._project.options.glossary_page
+        if glossary_page in analysis.pages and files.get_file_from_path(glossary_page) is None:
+            # The project has terms but no page for them: publish the one kb generated.
+            files.append(File.generated(config, glossary_page, content=generated_glossary_page()))
         self._mermaid_missing_reported = False
         for file in files.documentation_pages(inclusion=lambda _: True):
             page = analysis.pages.get(file.src_uri)
@@ -160,7 +165,9 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             return None
         ours = self._analysis.pages[page.file.src_uri]
         if ours.text is None:  # the analysis came from the cache: read through the same loader as kb check
-            ours, _ = load_page(self._project, page.file.src_uri)
+            generated = page.file.generated_by is not None and page.file.src_uri == self._project.options.glossary_page
+            source = SourceText(ours.rel_path, generated_glossary_page()) if generated else None
+            ours, _ = load_page(self._project, page.file.src_uri, source)
         self._loaded[page.file.src_uri] = ours
         if ours.text is not None:
             return ours.content
