@@ -212,6 +212,9 @@ def test_review_date_and_markdown_copy(tab, kb_site: str) -> None:  # type: igno
     tab.goto(kb_site + "models/landscape/")
     reviewed = tab.locator(".kb-reviewed time")
     assert reviewed.get_attribute("datetime") == "2026-12-01" and reviewed.inner_text() == "1 December 2026"
+    # And when the page last changed, from git (this copy has no history, so the build date stands in).
+    changed = tab.locator(".md-source-file .git-revision-date-localized-plugin-date")
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ 20\d\d", changed.inner_text())
     copy = tab.request.get(kb_site + "llms/tokenization.md")
     assert copy.ok and copy.text().startswith("# Tokenization")
     index = tab.request.get(kb_site + "llms.txt").text()
