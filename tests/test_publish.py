@@ -120,3 +120,17 @@ def test_a_glossary_without_a_page_gets_one(tmp_path: Path) -> None:
     glossary = (site / "glossary" / "index.html").read_text(encoding="utf-8")
     assert 'id="widget"' in glossary and "A small part of a page." in glossary
     assert not (root / "docs" / "glossary.md").exists()  # nothing was written into docs/
+
+
+def test_diagram_blocks_become_drawings_at_their_natural_size() -> None:
+    from kb.publish.diagrams import diagrams_in, natural_size, with_svgs
+
+    page = ('<p>x</p><pre class="mermaid"><code>flowchart TD\n  a --&gt; b</code></pre>'
+            '<pre class="mermaid"><code>bad</code></pre>')
+    assert diagrams_in(page) == ["flowchart TD\n  a --> b", "bad"]
+    svg = '<svg id="d" width="100%" style="max-width: 812.5px;" viewBox="0 0 812.5 90"><text>a</text></svg>'
+    assert natural_size(svg) == ('<svg id="d" width="812.5" style="max-width: none;" viewBox="0 0 812.5 90">'
+                                 '<text>a</text></svg>')
+    out = with_svgs(page, {"flowchart TD\n  a --> b": svg})
+    assert '<div class="kb-diagram" style="overflow-x: auto"><svg id="d" width="812.5"' in out
+    assert '<pre class="mermaid"><code>bad</code></pre>' in out  # not drawn: left for the browser

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import os
 import shutil
 import threading
@@ -20,7 +22,25 @@ ARTIFACTS = REPO / "tests" / "artifacts"
 
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves a built site like a static host: 404.html for missing pages, no directory listings."""
+    """Serves a built site like a static host such as GitHub Pages: 404.html for missing pages, no
+    directory listings, text compressed with gzip for browsers that ask for it."""
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return super().send_head()  # the redirect to the folder's URL with a slash
+            path = path / "index.html"
+        compressible = path.suffix in (".html", ".js", ".css", ".json", ".svg", ".txt", ".md", ".xml")
+        if not (compressible and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def log_message(self, format: str, *args: object) -> None:  # quiet test output
         pass

@@ -193,9 +193,8 @@ def test_no_request_leaves_the_site(browser, kb_site: str) -> None:  # type: ign
             tab.goto(kb_site + path, wait_until="networkidle")
         search(tab, "transformer")
         tab.goto(kb_site + "transformers/architecture/", wait_until="networkidle")
-        # Material draws diagrams inside a closed shadow root, so measure the host: drawn, it is tall.
-        tab.wait_for_function("(() => { const d = document.querySelector('div.mermaid');"
-                              " return d && d.getBoundingClientRect().height > 100; })()", timeout=15000)
+        # Diagrams come drawn (SVG made at build time): present and tall without any script.
+        assert tab.locator(".kb-diagram svg").first.bounding_box()["height"] > 100
     finally:
         context.close()
     assert outside == []
@@ -219,3 +218,45 @@ def test_review_date_and_markdown_copy(tab, kb_site: str) -> None:  # type: igno
     assert copy.ok and copy.text().startswith("# Tokenization")
     index = tab.request.get(kb_site + "llms.txt").text()
     assert index.startswith("# GenAI Knowledge Base\n") and "llms/tokenization.md)" in index
+
+
+@pytest.mark.parametrize("path", ["", "llms/tokenization/", "sequence-models/recurrent-networks/",
+                                  "transformers/architecture/", "history/timeline/"])
+def test_first_visit_weighs_under_a_megabyte(browser, kb_site: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """What a reader's browser downloads for a first visit, compressed as the host sends it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    sizes: list[int] = []
+    context.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
+    try:
+        tab = context.new_page()
+        tab.goto(kb_site + path, wait_until="networkidle")
+        tab.keyboard.press("/")  # the search index too
+        tab.locator(".md-search-result__meta").filter(has_text=re.compile("Type to start searching")).wait_for()
+    finally:
+        context.close()
+    assert 0 < sum(sizes) <= 1_000_000, sum(sizes)
+
+
+DIAGRAM_PAGES = sorted(
+    str(p.relative_to(REPO / "docs").with_suffix("")) + "/" for p in (REPO / "docs").rglob("*.md")
+    if "```mermaid" in p.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", DIAGRAM_PAGES)
+def test_diagrams_are_drawn_at_build_time_and_stay_legible(tab, kb_site: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(kb_site + path, wait_until="networkidle")
+    assert tab.locator("script[src*='mermaid']").count() == 0 and tab.locator("pre.mermaid").count() == 0
+    sizes = tab.evaluate("""() => {
+        const body = parseFloat(getComputedStyle(document.querySelector("article p")).fontSize);
+        const sizes = [];
+        for (const svg of document.querySelectorAll(".kb-diagram svg")) {
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;  // 1 unless shrunk
+            for (const label of svg.querySelectorAll("foreignObject span, text")) {
+                if (label.textContent.trim() && !label.querySelector("span"))
+                    sizes.push(parseFloat(getComputedStyle(label).fontSize) * scale);
+            }
+        }
+        return {body, smallest: Math.min(...sizes), count: sizes.length};
+    }""")
+    assert sizes["count"] > 0
+    assert sizes["smallest"] >= sizes["body"] * 2 / 3, sizes  # never smaller than body text by over a third

@@ -32,6 +32,9 @@ class Options:
     # A Content-Security-Policy <meta> on every built page: only the site's own and the theme's scripts run.
     content_security_policy: bool = True
     forgiving_search: bool = True  # search also finds words with one typo; spelling variants are indexed
+    # Mermaid diagrams drawn as SVG at build time (needs Playwright and Debian's Chromium, else the
+    # browser draws them); pages then download no diagram library.
+    prerender_diagrams: bool = True
     show_review_date: bool = True  # "Reviewed 3 November 2026" under the title of pages with last_reviewed
     llms_txt: bool = True  # llms.txt, llms-full.txt and a Markdown copy of each published page
     trim_assets: bool = True  # no source maps, no search languages the site does not use

@@ -29,6 +29,8 @@ from kb.report.findings import Severity
 from kb.glossary.render import glossary_markdown, mentioned_on
 from kb.pages.nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
 from kb.publish.csp import add_policy
+from kb.publish.diagrams import CHROMIUM, DiagramRenderer, diagrams_in, with_svgs
+from kb.publish.diagrams import available as diagrams_available
 from kb.publish.llms import published, write_copies
 from kb.publish.search import spelling_variants
 from kb.publish.pages import single_site_name, with_review_date, with_tag_descriptions
@@ -72,6 +74,8 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         self._mermaid_missing_reported = False
         self._mentioned_on: dict[str, list[str]] = {}
         self._generated: dict[str, str] = {}  # pages whose Markdown kb generated, as rendered
+        self._diagrams: DiagramRenderer | None = None
+        self._diagrams_failed = False
 
     @property
     def _analysis(self) -> Analysis:
@@ -246,7 +250,9 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             content = html.escape(", ".join(str(k) for k in keywords), quote=True)
             extra.append(f'<meta name="keywords" content="{content}">')
         if 'class="mermaid"' in output:
-            output = self._with_mermaid(output, page)
+            output = self._with_diagrams(output, page)
+            if 'class="mermaid"' in output:  # not drawn at build time: the browser draws it
+                output = self._with_mermaid(output, page)
         if ours.unlisted:
             extra.append('<meta name="robots" content="noindex">')
             if page.canonical_url:
@@ -254,6 +260,23 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         if not extra:
             return output
         return output.replace("</head>", "\n".join(extra) + "\n</head>", 1)
+
+    def _with_diagrams(self, output: str, page: MkPage) -> str:
+        """Diagrams drawn as SVG now, when Chromium is here, so readers need no Mermaid at all."""
+        mermaid = self._project.mermaid_path
+        if not self._project.options.prerender_diagrams or mermaid is None or self._diagrams_failed:
+            return output
+        try:
+            if self._diagrams is None:
+                if not diagrams_available():
+                    raise RuntimeError(f"Playwright or {CHROMIUM} is missing")
+                self._diagrams = DiagramRenderer(mermaid, self._project.root / ".cache" / "diagrams")
+            return with_svgs(output, self._diagrams.render(diagrams_in(output)))
+        except Exception as exc:  # noqa: BLE001 - any browser failure means the readers' browsers draw them
+            self._diagrams_failed = True
+            log.warning(f"Diagrams are left for the browser to draw ({type(exc).__name__}: {exc}); "
+                        f"install Debian's chromium and Playwright to draw them at build time.")
+            return output
 
     def _with_mermaid(self, output: str, page: MkPage) -> str:
         """Load the local Mermaid before Material looks for it, so it never fetches one from a CDN."""
@@ -269,6 +292,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
+        self._close_diagrams()
         site = Path(config.site_dir)
         self._add_search_synonyms(site)
         options = self._project.options
@@ -281,6 +305,14 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             self._write_redirects(site, files_built=self._built_dests(site))
         if self._unlisted_urls:
             _prune_sitemap(site, self._unlisted_urls)
+
+    def on_build_error(self, error: Exception) -> None:
+        self._close_diagrams()
+
+    def _close_diagrams(self) -> None:
+        if self._diagrams is not None:
+            self._diagrams.close()
+        self._diagrams, self._diagrams_failed = None, False
 
     def _write_llms_copies(self, site: Path, config: MkDocsConfig) -> None:
         pages = [p if p.text is not None else load_page(self._project, p.src)[0]
