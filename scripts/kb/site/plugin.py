@@ -274,8 +274,9 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             return with_svgs(output, self._diagrams.render(diagrams_in(output)))
         except Exception as exc:  # noqa: BLE001 - any browser failure means the readers' browsers draw them
             self._diagrams_failed = True
-            log.warning(f"Diagrams are left for the browser to draw ({type(exc).__name__}: {exc}); "
-                        f"install Debian's chromium and Playwright to draw them at build time.")
+            # Info, not a warning: the site is complete without it (readers' browsers draw them).
+            log.info(f"Diagrams are left for the browser to draw ({type(exc).__name__}: {exc}); "
+                     f"install Debian's chromium and Playwright to draw them at build time.")
             return output
 
     def _with_mermaid(self, output: str, page: MkPage) -> str:
