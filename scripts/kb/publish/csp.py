@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html.parser
 import re
 
 _EXECUTABLE = frozenset({"", "text/javascript", "application/javascript", "module", "text/ecmascript"})
@@ -21,33 +20,21 @@ _BASE = ("default-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'sel
          "base-uri 'self'", "form-action 'self'", "frame-src 'none'")
 
 
-class _InlineScripts(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.scripts: list[str] = []
-        self._current: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "script":
-            values = dict(attrs)
-            kind = (values.get("type") or "").strip().lower()
-            self._current = [] if "src" not in values and kind in _EXECUTABLE else None
-
-    def handle_data(self, data: str) -> None:
-        if self._current is not None:
-            self._current.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._current is not None:
-            self.scripts.append("".join(self._current))
-            self._current = None
+# A script element's text runs to the first `</script`, as browsers read it (HTML's "script data"),
+# so one linear pass finds them without parsing the whole page; a full parse cost 30 ms a page.
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+_ATTRIBUTE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 
 
 def inline_scripts(document: str) -> list[str]:
-    reader = _InlineScripts()
-    reader.feed(document)
-    reader.close()
-    return reader.scripts
+    """The text of every inline script the browser would run (no `src`, a JavaScript type)."""
+    found = []
+    for match in _SCRIPT.finditer(document):
+        attributes = {m.group(1).lower(): (m.group(2) or m.group(3) or m.group(4) or "")
+                      for m in _ATTRIBUTE.finditer(match.group(1))}
+        if "src" not in attributes and attributes.get("type", "").strip().lower() in _EXECUTABLE:
+            found.append(match.group(2))
+    return found
 
 
 def policy(page: str, content: str) -> str:
