@@ -103,8 +103,6 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
     context = _PageContext(project, tags, glossary)
     computed = _compute(context, misses, workers)
     for miss, result in zip(misses, computed, strict=True):
-        if miss.source.text == _GENERATED_GLOSSARY and miss.src == page_src:
-            result[1][:] = [f for f in result[1] if f.code != "KB209"]  # kb's own page needs no tags
         results[miss.src] = result
         if cache is not None:
             cache.store(miss, result)
@@ -256,14 +254,11 @@ def _glossary_page_findings(project: Project, glossary: Glossary, scans: dict[st
     )]
 
 
-_GENERATED_GLOSSARY = ("---\ntitle: Glossary\ndescription: Every term used on this site, A to Z, with a short "
-                       "definition and the pages it appears on.\nsidebar_position: 1000\n---\n\n# Glossary\n\n"
-                       f"{GLOSSARY_MARKER}\n")
-
-
 def generated_glossary_page() -> str:
-    """The glossary page kb publishes when a project has terms but no page for them."""
-    return _GENERATED_GLOSSARY
+    """The glossary page kb publishes when a project has terms but no page for them (in no tag's list)."""
+    return ("---\ntitle: Glossary\ndescription: Every term used on this site, A to Z, with a short "
+            "definition and the pages it appears on.\ntags: []\nsidebar_position: 1000\n---\n\n"
+            f"# Glossary\n\n{GLOSSARY_MARKER}\n")
 
 
 class WorkerFailed(Exception):
