@@ -71,6 +71,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         self._loaded: dict[str, Page] = {}
         self._matcher = TermMatcher([])
         self._shorts: dict[str, str] = {}
+        self._tag_descriptions: dict[str, str] = {}
         self._mermaid_missing_reported = False
         self._mentioned_on: dict[str, list[str]] = {}
         self._generated: dict[str, str] = {}  # pages whose Markdown kb generated, as rendered
@@ -102,6 +103,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         self._unlisted_urls = set()
         self._matcher = analysis.glossary.matcher
         self._shorts = {t.id: t.short for t in analysis.glossary.terms.values()}
+        self._tag_descriptions = {t.label: t.description for t in (analysis.tags or {}).values()}
         terms_by_page = {src: scan.terms for src, scan in analysis.index.scans.items()}
         self._mentioned_on = mentioned_on(analysis.glossary, analysis.pages, terms_by_page, in_built_nav)
         for finding in analysis.findings:
@@ -227,10 +229,14 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
         output = single_site_name(self._with_meta(output, page), config.site_name)
+        if 'class="mermaid"' in output:
+            output = self._with_diagrams(output, page)
+            if 'class="mermaid"' in output:  # not drawn at build time: the browser draws it
+                output = self._with_mermaid(output, page)
         if self._project.options.forgiving_search:
             output = _before_bundle(output, SEARCH_SCRIPT_URL, page.url)  # it wraps the Worker the bundle makes
-        if self._analysis.tags and 'class="md-tag"' in output:
-            output = with_tag_descriptions(output, {t.label: t.description for t in self._analysis.tags.values()})
+        if self._tag_descriptions and 'class="md-tag"' in output:
+            output = with_tag_descriptions(output, self._tag_descriptions)
         if self._project.options.content_security_policy:
             output = add_policy(output, page.content or "")
         return output
@@ -249,10 +255,6 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         if isinstance(keywords, list) and keywords:
             content = html.escape(", ".join(str(k) for k in keywords), quote=True)
             extra.append(f'<meta name="keywords" content="{content}">')
-        if 'class="mermaid"' in output:
-            output = self._with_diagrams(output, page)
-            if 'class="mermaid"' in output:  # not drawn at build time: the browser draws it
-                output = self._with_mermaid(output, page)
         if ours.unlisted:
             extra.append('<meta name="robots" content="noindex">')
             if page.canonical_url:
