@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.pages.nav import NavItem, NavSection
+from kb.pages.nav import NavItem, NavSection, in_built_nav, walk_pages
 from kb.pages.page import Page
 
 # Inline links and images `](target "title")` and reference definitions `[x]: target`. Both patterns
@@ -68,7 +68,7 @@ def published(pages: list[Page], urls: dict[str, str], base: str,
     replaces a page's own Markdown where the renderer generated more (the glossary page)."""
     out = {}
     for page in pages:
-        if page.draft or page.unlisted or page.text is None:
+        if not in_built_nav(page) or page.text is None:  # drafts and unlisted pages stay out
             continue
         description = page.meta.get("description")
         body = (bodies or {}).get(page.src, page.content)
@@ -85,16 +85,7 @@ def _sections(nav: list[NavItem], pages: dict[str, Published]) -> Iterator[tuple
         yield "Start here", top
     for item in nav:
         if isinstance(item, NavSection):
-            found: list[Published] = []
-            stack: list[NavItem] = [item]
-            while stack:
-                node = stack.pop(0)
-                if isinstance(node, NavSection):
-                    if node.index is not None and node.index.src in pages:
-                        found.append(pages[node.index.src])
-                    stack[:0] = node.children
-                elif node.src in pages:
-                    found.append(pages[node.src])
+            found = [pages[page.src] for page in walk_pages([item]) if page.src in pages]
             if found:
                 yield item.title, found
 
