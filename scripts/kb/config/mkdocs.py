@@ -194,18 +194,22 @@ def _render_digest(extensions: list[Any], configs: dict[str, Any], config: MkDoc
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _stable(value: Any) -> Any:
-    """A repr that does not change between runs: callables by their qualified name, not their address."""
+def _stable(value: Any, depth: int = 0) -> Any:
+    """A repr that does not change between runs: callables by their qualified name, not their address.
+    Bounded in depth, so an object graph that refers to itself cannot recurse without end."""
+    if depth > 20:
+        return "..."
     if isinstance(value, dict):
-        return {str(k): _stable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+        return {str(k): _stable(v, depth + 1) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, (list, tuple)):
-        return [_stable(v) for v in value]
+        return [_stable(v, depth + 1) for v in value]
     if callable(value):
         module = getattr(value, "__module__", "")
         name = getattr(value, "__qualname__", type(value).__qualname__)
         # functools.partial and similar objects carry their arguments; include them.
-        extra = [_stable(getattr(value, a, None)) for a in ("args", "keywords") if hasattr(value, a)]
+        extra = [_stable(getattr(value, a, None), depth + 1) for a in ("args", "keywords") if hasattr(value, a)]
         return f"{module}.{name}{extra if extra else ''}"
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
-    return f"{type(value).__module__}.{type(value).__qualname__}:{_stable(getattr(value, '__dict__', repr(value)))}"
+    state = _stable(getattr(value, "__dict__", repr(value)), depth + 1)
+    return f"{type(value).__module__}.{type(value).__qualname__}:{state}"

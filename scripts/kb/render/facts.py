@@ -106,6 +106,9 @@ class _Collector:
         self.tree_ids: set[str] = set()
         self.links: list[tuple[etree.Element, str, str]] = []  # (element, attribute, URL as MkDocs sees it)
 
+    def clear(self) -> None:
+        self.raw_ids, self.tree_ids, self.links = set(), set(), []
+
     def tree_links(self) -> tuple[list[tuple[str, str]], Counter[tuple[str, str]]]:
         """The links MkDocs resolves, as ("link" | "image", URL), and the same elements as the
         finished HTML shows them. Python-Markdown hides e-mail autolinks behind entities, which
@@ -134,7 +137,7 @@ class FactsExtension(markdown.extensions.Extension):  # type: ignore[misc]
         md.registerExtension(self)
 
     def reset(self) -> None:
-        self.collector.__init__()  # type: ignore[misc]
+        self.collector.clear()
 
 
 class _HtmlReader(html.parser.HTMLParser):
