@@ -6,6 +6,7 @@ from mkdocs.config import config_options as c
 
 from kb.config.project import Options
 
+
 def _option(default: object) -> c.Type:  # type: ignore[type-arg]
     kind = type(default)
     # A whole number is a fine value for a float option; the core converts it.

@@ -23,25 +23,25 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
 
 from kb.check.analysis import Analysis, analyse, default_jobs, generated_glossary_page
-from kb.glossary.annotate import annotate_html
 from kb.config.mkdocs import project_from_config
-from kb.report.findings import Severity
+from kb.config.project import ConfigError, Options, Project
+from kb.glossary.annotate import annotate_html
+from kb.glossary.matcher import TermMatcher
 from kb.glossary.render import glossary_markdown, mentioned_on
+from kb.links.rewrite import apply_rewrites
 from kb.pages.nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
+from kb.pages.page import Page, load_page
+from kb.pages.source import SourceText
+from kb.pages.urls import relative_url
 from kb.publish.csp import add_policy
 from kb.publish.diagrams import CHROMIUM, DiagramRenderer, diagrams_in, with_svgs
 from kb.publish.diagrams import available as diagrams_available
 from kb.publish.llms import published, write_copies
-from kb.publish.search import spelling_variants
 from kb.publish.pages import single_site_name, with_review_date, with_tag_descriptions
+from kb.publish.search import spelling_variants
 from kb.publish.trim import remove_source_maps, remove_unused_languages
-from kb.pages.page import Page, load_page
-from kb.pages.source import SourceText
-from kb.config.project import ConfigError, Options, Project
-from kb.links.rewrite import apply_rewrites
 from kb.render.scan import GLOSSARY_MARKER
-from kb.glossary.matcher import TermMatcher
-from kb.pages.urls import relative_url
+from kb.report.findings import Severity
 from kb.site.config import CONFIG_SCHEME
 from kb.site.redirects import redirect_html
 
@@ -274,7 +274,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
                     raise RuntimeError(f"Playwright or {CHROMIUM} is missing")
                 self._diagrams = DiagramRenderer(mermaid, self._project.root / ".cache" / "diagrams")
             return with_svgs(output, self._diagrams.render(diagrams_in(output)))
-        except Exception as exc:  # noqa: BLE001 - any browser failure means the readers' browsers draw them
+        except Exception as exc:
             self._diagrams_failed = True
             # Info, not a warning: the site is complete without it (readers' browsers draw them).
             log.info(f"Diagrams are left for the browser to draw ({type(exc).__name__}: {exc}); "
