@@ -39,6 +39,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks
 	$(BIN)/mypy
 	MYPYPATH=scripts $(BIN)/mypy --strict benchmarks/*.py
+	MYPYPATH=scripts:benchmarks $(BIN)/mypy --strict --exclude tests/fixtures tests
 
 test: $(STAMP) assets
 	$(BIN)/python -m pytest

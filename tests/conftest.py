@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from kb.render.scan import placed
+
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 
@@ -67,3 +69,16 @@ def site_factory(tmp_path: Path):  # type: ignore[no-untyped-def]
     def make(files: dict[str, str | bytes], mkdocs_yml: str = MINIMAL_MKDOCS) -> Path:
         return write_site(tmp_path / "site-src", files, mkdocs_yml)
     return make
+
+
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The bodies whose render facts are placed from now on: one per page rendered, by kb or by MkDocs
+    (the cache reads and hashes every page, but renders none it holds)."""
+    seen: list[str] = []
+
+    def counting(facts, body, first_line, prose=True):  # type: ignore[no-untyped-def]
+        seen.append(body)
+        return placed(facts, body, first_line, prose)
+
+    monkeypatch.setattr("kb.check.analysis.placed", counting)
+    return seen

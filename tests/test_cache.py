@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-import kb.check.analysis
+import kb.check.cache
 from kb.check.analysis import analyse
 from kb.config.project import Project
 
-from .conftest import build_site, page, write_site
+from .conftest import build_site, page, renders, write_site
 
 
 @pytest.fixture
@@ -20,19 +20,6 @@ def site(tmp_path: Path) -> Path:
         "docs/b.md": page(sidebar_postion=1, body="# B\n"),
         "docs/bad.md": b"---\ntitle: \xff\n---\n",
     })
-
-
-def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The bodies rendered from now on (the cache reads and hashes every page, but renders none it holds)."""
-    seen: list[str] = []
-    original = kb.check.analysis.scan_page
-
-    def counting(renderer, body, first_line, prose=True):  # type: ignore[no-untyped-def]
-        seen.append(body)
-        return original(renderer, body, first_line, prose)
-
-    monkeypatch.setattr(kb.check.analysis, "scan_page", counting)
-    return seen
 
 
 def run(root: Path, use_cache: bool = True):  # type: ignore[no-untyped-def]

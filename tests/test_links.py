@@ -4,9 +4,6 @@ from pathlib import Path
 
 from kb.check.analysis import analyse
 from kb.config.project import Project
-from kb.links.rewrite import apply_rewrites
-from kb.render.facts import Renderer
-from kb.render.scan import scan_page
 from kb.report.findings import Finding
 
 from .conftest import page, write_site
@@ -97,8 +94,18 @@ def test_raw_html_is_resolved_against_the_built_url(tmp_path: Path) -> None:
     assert "/models/compare/overview/" in finding.message and "`../overview/`" in finding.hint
 
 
-def test_rewrites_replace_only_the_target() -> None:
-    body = "See [it](/genai#x) and [again](/genai#x).\n"
-    scan = scan_page(Renderer([], {}), body, 7)
-    rewritten = apply_rewrites(body, 7, [(link, "models/overview.md#x") for link in scan.links])
-    assert rewritten == "See [it](models/overview.md#x) and [again](models/overview.md#x).\n"
+def test_slug_and_folder_links_point_at_the_markdown_file_mkdocs_converts(tmp_path: Path) -> None:
+    root = write_site(tmp_path, {
+        "docs/index.md": page(),
+        "docs/models/overview.md": page(slug="/genai"),
+        "docs/guides/index.md": page(),
+        "docs/guides/start.md": page(),
+    }, "site_name: t\n")
+    analysis = analyse(Project.from_config_file(root / "mkdocs.yml"))
+    index = analysis.index
+    assert index.markdown_target("guides/start.md", "/genai#x") == "../models/overview.md#x"
+    assert index.markdown_target("index.md", "guides/") == "guides/index.md"
+    assert index.markdown_target("index.md", "guides") == "guides/index.md"
+    # Everything MkDocs converts or leaves alone on its own stays as written.
+    for target in ("models/overview.md", "#x", "https://example.org/genai", "/nowhere", "../out", "", "img.png"):
+        assert index.markdown_target("index.md", target) is None, target

@@ -90,4 +90,4 @@ def test_folder_without_index_is_a_section_named_after_the_folder(tmp_path: Path
     section = tree[1]
     assert isinstance(section, NavSection)
     assert section.title == "Deep dives" and section.index is None
-    assert [p.title for p in section.children] == ["A", "B"]  # type: ignore[union-attr]
+    assert [p.title for p in section.children] == ["A", "B"]

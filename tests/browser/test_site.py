@@ -163,7 +163,7 @@ def test_mobile_layout_opens_the_nav_drawer(browser, kb_site: str) -> None:  # t
         tab = context.new_page()
         tab.goto(kb_site)
         drawer = tab.locator("nav.md-nav--primary")
-        assert not drawer.is_visible() or drawer.bounding_box()["x"] < 0  # type: ignore[index]
+        assert not drawer.is_visible() or drawer.bounding_box()["x"] < 0
         tab.locator("label.md-header__button[for='__drawer']").click()
         tab.wait_for_function("document.getElementById('__drawer').checked")
         tab.wait_for_timeout(400)  # the drawer slides in

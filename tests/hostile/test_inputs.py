@@ -220,3 +220,24 @@ def test_script_in_glossary_fields(tmp_path: Path) -> None:
                            "docs/glossary.md": page(body="<!-- kb:glossary -->\n"), "glossary/heading.yml": term})
     found = [f for f in findings_for(root) if f["path"] == "glossary/heading.yml"]
     assert [(f["code"], f["line"]) for f in found] == [("KB411", 5)], found
+
+
+def mkdocs_build(root: Path) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml")],
+                          capture_output=True, text=True, timeout=TIME_LIMIT, cwd=root,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def test_a_page_that_hangs_python_markdown_stops_check_and_build_in_time(tmp_path: Path) -> None:
+    """Quadratic in Python-Markdown: a long run of `[` takes it minutes. A cold build stops at the
+    time limit with KB107's words; kb check reports KB107 at that line; and a build after it stops
+    before rendering anything, since the cache knows."""
+    root = site(tmp_path, {"docs/p.md": page(body="# P\n\nfine\n\n" + "[" * 9000 + "\n")})
+    cold = mkdocs_build(root)
+    assert cold.returncode != 0 and "takes Python-Markdown longer than 2 s" in cold.stderr, cold.stderr
+    found = [f for f in findings_for(root) if f["code"] == "KB107"]
+    assert [(f["path"], f["line"]) for f in found] == [("docs/p.md", 10)], found
+    warm = mkdocs_build(root)
+    assert warm.returncode != 0 and "hangs on docs/p.md (KB107)" in warm.stderr, warm.stderr

@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -33,8 +33,8 @@ from kb.pages.page import Page, discover_files, load_page, read_page_source
 from kb.pages.source import SourceText
 from kb.pages.tags import Tag, load_tags
 from kb.pages.urls import PageUrl, compute_urls
-from kb.render.facts import GLOSSARY_MARKER, Renderer
-from kb.render.scan import PageScan, scan_page
+from kb.render.facts import GLOSSARY_MARKER, Renderer, RenderFacts
+from kb.render.scan import PageScan, placed, scan_page
 from kb.report.findings import Finding, sort_findings
 from kb.report.rules import rule
 
@@ -82,45 +82,95 @@ def analyse(project: Project, use_cache: bool = True, workers: int = 1,
             renamed: dict[str, str] | None = None) -> Analysis:
     """Check the whole project. `workers` > 1 renders uncached pages in that many processes;
     `renamed` (old -> new docs paths) lets broken links suggest a file's new name."""
-    findings: list[Finding] = []
-    tags, tag_findings = load_tags(project)
-    findings += tag_findings
-    glossary, glossary_findings = load_glossary(project)
-    findings += glossary_findings
-    stamp = glossary.digest.encode()
-    cache = PageCache(project, fingerprint(project, repr(tags).encode(), stamp)) if use_cache else None
-    results, misses, assets = _look_up(project, cache, findings)
-    page_src = project.options.glossary_page
-    if glossary.terms and page_src not in results and page_src not in assets \
-            and all(m.src != page_src for m in misses):
-        # No glossary page written: kb provides one, cached by its text like any page.
-        source = SourceText(project.doc_rel(page_src), generated_glossary_page())
-        hit = cache.match(page_src, source) if cache is not None else Miss(page_src, source)
-        if isinstance(hit, Miss):
-            misses.append(hit)
-        else:
-            results[page_src] = hit
-    context = _PageContext(project, tags, glossary)
-    computed = _compute(context, misses, workers)
-    for miss, result in zip(misses, computed, strict=True):
-        results[miss.src] = result
-        if cache is not None:
-            cache.store(miss, result)
-    if cache is not None:
-        cache.save(set(results))
-    pages = {src: results[src][0] for src in sorted(results)}
-    scans = {src: scan for src in pages if (scan := results[src][2]) is not None}
-    urls, url_findings = compute_urls(list(pages.values()), project.use_directory_urls)
-    findings += url_findings
-    findings += check_glossary(glossary, set(pages), tags, project.rel(project.tags_path))
-    findings += unsafe_term_markup(glossary, lambda body, line: scan_page(context.renderer, body, line, prose=False))
-    index, links, link_findings = _links(project, glossary, pages, urls, scans, assets, renamed or {})
-    findings += link_findings
-    findings += _drop_deliberate_spellings([f for src in pages for f in results[src][1]])
-    findings += unused_terms(glossary, scans, project.options.glossary_page)
-    findings += _glossary_page_findings(project, glossary, scans)
-    return Analysis(project, pages, urls, tags, glossary, links, index, sort_findings(findings),
-                    len(pages) + glossary.files)
+    return Analyser(project, use_cache, renamed).finish(workers)
+
+
+class Analyser:
+    """An analysis in two steps, so that a renderer that renders every page anyway (the MkDocs
+    plugin) can hand over the facts of its own render instead of kb rendering each page a second
+    time: pages are read and cached results looked up first; `finish` renders what nobody handed
+    over and runs the checks that need every page."""
+
+    def __init__(self, project: Project, use_cache: bool = True, renamed: dict[str, str] | None = None) -> None:
+        self.project, self.renamed = project, renamed or {}
+        self.findings: list[Finding] = []
+        self.tags, tag_findings = load_tags(project)
+        self.findings += tag_findings
+        self.glossary, glossary_findings = load_glossary(project)
+        self.findings += glossary_findings
+        stamp = self.glossary.digest.encode()
+        self.cache = PageCache(project, fingerprint(project, repr(self.tags).encode(), stamp)) if use_cache else None
+        self.results, misses, self.assets = _look_up(project, self.cache, self.findings)
+        page_src = project.options.glossary_page
+        if self.glossary.terms and page_src not in self.results and page_src not in self.assets \
+                and all(m.src != page_src for m in misses):
+            # No glossary page written: kb provides one, cached by its text like any page.
+            source = SourceText(project.doc_rel(page_src), generated_glossary_page())
+            hit = self.cache.match(page_src, source) if self.cache is not None else Miss(page_src, source)
+            if isinstance(hit, Miss):
+                misses.append(hit)
+            else:
+                self.results[page_src] = hit
+        self.misses = {m.src: m for m in misses}
+        self.context = _PageContext(project, self.tags, self.glossary)
+        self._read: dict[str, tuple[Page, list[Finding]]] = {}  # uncached pages read, awaiting a render
+
+    def read_pages(self) -> dict[str, Page]:
+        """Every page, the uncached ones read (front-matter and body) but not rendered."""
+        for src, miss in self.misses.items():
+            if src not in self._read and src not in self.results:
+                self._read[src] = self.context.load(src, miss.source)
+        pages = {src: result[0] for src, result in self.results.items()}
+        pages.update((src, page) for src, (page, _) in self._read.items())
+        return {src: pages[src] for src in sorted(pages)}
+
+    def waiting(self, src: str) -> bool:
+        """Whether the page still needs a render (it was read, not rendered, and is not cached)."""
+        return src in self._read
+
+    def rendered(self, src: str, facts: RenderFacts) -> PageScan | None:
+        """Take the facts of a render of the page's body made elsewhere (with the project's own
+        Markdown configuration); returns the page's scan."""
+        page, page_findings = self._read.pop(src)
+        result = self.context.complete(page, page_findings, facts)
+        self._keep(src, result)
+        return result[2]
+
+    def scan(self, src: str) -> PageScan | None:
+        result = self.results.get(src)
+        return result[2] if result is not None else None
+
+    def _keep(self, src: str, result: PageResult) -> None:
+        self.results[src] = result
+        if self.cache is not None:
+            self.cache.store(self.misses[src], result)
+
+    def finish(self, workers: int = 1) -> Analysis:
+        """Render what is still unrendered, then check links, terms and URLs across all pages."""
+        for src in list(self._read):  # read already: render here, one by one
+            page, page_findings = self._read.pop(src)
+            self._keep(src, self.context.complete(page, page_findings))
+        unread = [m for src, m in self.misses.items() if src not in self.results]
+        for miss, result in zip(unread, _compute(self.context, unread, workers), strict=True):
+            self._keep(miss.src, result)
+        if self.cache is not None:
+            self.cache.save(set(self.results))
+        project, glossary, results = self.project, self.glossary, self.results
+        findings = list(self.findings)
+        pages = {src: results[src][0] for src in sorted(results)}
+        scans = {src: scan for src in pages if (scan := results[src][2]) is not None}
+        urls, url_findings = compute_urls(list(pages.values()), project.use_directory_urls)
+        findings += url_findings
+        findings += check_glossary(glossary, set(pages), self.tags, project.rel(project.tags_path))
+        findings += unsafe_term_markup(
+            glossary, lambda body, line: scan_page(self.context.renderer, body, line, prose=False))
+        index, links, link_findings = _links(project, glossary, pages, urls, scans, self.assets, self.renamed)
+        findings += link_findings
+        findings += _drop_deliberate_spellings([f for src in pages for f in results[src][1]])
+        findings += unused_terms(glossary, scans, project.options.glossary_page)
+        findings += _glossary_page_findings(project, glossary, scans)
+        return Analysis(project, pages, urls, self.tags, glossary, links, index, sort_findings(findings),
+                        len(pages) + glossary.files)
 
 
 def _compute(context: _PageContext, misses: list[Miss], workers: int) -> list[PageResult]:
@@ -270,14 +320,15 @@ class RenderTimeout(Exception):
 
 
 @contextlib.contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    """Interrupt the block after `seconds` (a real-time alarm; only the main thread can take one)."""
+def time_limit(seconds: int, expired: Callable[[], BaseException] = RenderTimeout) -> Iterator[None]:
+    """Interrupt the block after `seconds` with the exception `expired` makes (a real-time alarm;
+    only the main thread can take one)."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expire(signum: int, frame: object) -> None:
-        raise RenderTimeout
+        raise expired()
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -288,7 +339,8 @@ def time_limit(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _render_finding(page: Page, exc: Exception, timeout: int) -> Finding:
+def render_problem(page: Page, exc: BaseException, timeout: int) -> Finding:
+    """The finding for a page Python-Markdown could not render: KB107 when it ran out of time, else KB106."""
     if isinstance(exc, RenderTimeout):
         lines = page.content.split("\n")
         longest = max(range(len(lines)), key=lambda i: len(lines[i]))
@@ -327,25 +379,27 @@ class _PageContext:
         return self._renderer
 
     def pages(self, items: list[tuple[str, SourceText]]) -> list[PageResult]:
-        results: list[PageResult] = []
-        for src, source in items:
-            page, page_findings = load_page(self.project, src, source)
-            page_findings += check_front_matter(page, self.tags, self.tags_rel)
-            scan = None
-            if page.text is not None:
-                try:
-                    with time_limit(self.project.options.render_timeout):
-                        scan = scan_page(self.renderer, page.content, page.content_line,
-                                         prose=self.matcher is not None)
-                except Exception as exc:
-                    self._renderer = None  # its state after an exception is unknown
-                    page_findings.append(_render_finding(page, exc, self.project.options.render_timeout))
-                    results.append((page, page_findings, None))
-                    continue
-                if self.matcher is not None:
-                    page_findings += scan_terms(scan, self.matcher, page.rel_path)
-                # Only needed for terms and placing; dropping them saves memory and the copy back.
-                scan.prose = scan.body = ""
-                scan._positions = None
-            results.append((page, page_findings, scan))
-        return results
+        return [self.complete(*self.load(src, source)) for src, source in items]
+
+    def load(self, src: str, source: SourceText) -> tuple[Page, list[Finding]]:
+        page, page_findings = load_page(self.project, src, source)
+        return page, page_findings + check_front_matter(page, self.tags, self.tags_rel)
+
+    def complete(self, page: Page, page_findings: list[Finding], facts: RenderFacts | None = None) -> PageResult:
+        """The page's result from the facts of a render, made here when none is given."""
+        if page.text is None:
+            return page, page_findings, None
+        if facts is None:
+            try:
+                with time_limit(self.project.options.render_timeout):
+                    facts = self.renderer.render(page.content)
+            except Exception as exc:
+                self._renderer = None  # its state after an exception is unknown
+                return page, [*page_findings, render_problem(page, exc, self.project.options.render_timeout)], None
+        scan = placed(facts, page.content, page.content_line, prose=self.matcher is not None)
+        if self.matcher is not None:
+            page_findings = page_findings + scan_terms(scan, self.matcher, page.rel_path)
+        # Only needed for terms and placing; dropping them saves memory and the copy back.
+        scan.prose = scan.body = ""
+        scan._positions = None
+        return page, page_findings, scan

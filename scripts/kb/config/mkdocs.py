@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -151,13 +152,14 @@ def project_from_config(config: MkDocsConfig, options: Options | None = None) ->
             readme.inclusion = InclusionLevel.EXCLUDED
     inclusion = {f.src_uri: _INCLUSION.get(f.inclusion, "included") for f in files}
 
-    def theme_files() -> set[str]:
+    @functools.cache
+    def theme_files() -> frozenset[str]:
         """The theme's static files, link targets too as in MkDocs' build (`img/favicon.ico`). Listing
-        them costs a quarter of a second with Material, so only a link that misses docs/ asks."""
+        them costs a quarter of a second with Material, so only a link that misses docs/ asks, once."""
         documentation = {f.src_uri for f in files}
         with _collected("mkdocs"):
             files.add_files_from_theme(config.theme.get_env(), config)
-        return {f.src_uri for f in files if f.src_uri not in documentation}
+        return frozenset(f.src_uri for f in files if f.src_uri not in documentation)
 
     extensions = list(config.markdown_extensions)
     _probe_markdown(extensions, configs)

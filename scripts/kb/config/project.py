@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,7 +87,7 @@ class Project:
     # Files whose inclusion the configuration sets (exclude_docs, draft_docs, not_in_nav), by docs path.
     inclusion: dict[str, str] = field(default_factory=dict)
     # The theme's static files, which links may target; a function, as listing them is slow.
-    theme_files: Callable[[], set[str]] = field(default=set, repr=False, compare=False)
+    theme_files: Callable[[], Set[str]] = field(default=frozenset, repr=False, compare=False)
     render_digest: str = ""  # changes whenever anything a page's render depends on changes
 
     def rel(self, path: Path) -> str:

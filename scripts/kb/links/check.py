@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -33,8 +33,8 @@ class LinkIndex:
     site_url: str
     extra_anchors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     renamed: dict[str, str] = field(default_factory=dict)  # old path -> new path, from git
-    theme_files: Callable[[], set[str]] = set  # the theme's static files, listed only when needed
-    _theme: set[str] | None = None
+    theme_files: Callable[[], Set[str]] = frozenset  # the theme's static files, listed only when needed
+    _theme: Set[str] | None = None
     _anchors: dict[str, set[str]] = field(default_factory=dict)
     _by_url: dict[str, str] = field(default_factory=dict)
 
@@ -59,6 +59,37 @@ class LinkIndex:
     def exists(self, src: str) -> bool:
         return src in self.pages or self.is_asset(src)
 
+    def resolve_file(self, target: str, path: str) -> str | None:
+        """The docs path a relative link arrives at: the file, or for a folder link its index page."""
+        if self.exists(target):
+            return target
+        if not posixpath.splitext(path)[1]:  # a folder: its index page
+            for name in ("index.md", "README.md"):
+                candidate = posixpath.join(target, name) if target != "." else name
+                if candidate in self.pages:
+                    return candidate
+        return None
+
+    def markdown_target(self, page_src: str, target: str) -> str | None:
+        """For a link MkDocs would leave as written but kb resolves (a slug URL, a folder), the
+        relative .md path that MkDocs converts into the page's URL; None for every other link."""
+        split = split_target(target.strip())
+        if split is None:
+            return None
+        path, fragment = split
+        folder = posixpath.dirname(page_src)
+        if path.startswith("/"):
+            src = self.page_for_url(path)
+        elif path:
+            written = posixpath.normpath(posixpath.join(folder, path))
+            src = self.resolve_file(written, path) if not written.startswith("../") else None
+            src = src if src != written else None
+        else:
+            src = None
+        if src is None or src not in self.pages:
+            return None
+        return posixpath.relpath(src, folder or ".") + (f"#{fragment}" if fragment else "")
+
     def is_asset(self, src: str) -> bool:
         """A file under docs/ other than a page, or one of the theme's static files."""
         if src in self.assets:
@@ -73,8 +104,6 @@ class LinkReport:
     findings: list[Finding]
     inbound: dict[str, set[str]]  # page -> pages that link to it
     external: list[tuple[str, Link]]  # (page src, link) for http(s), mailto, ...
-    # Links the plugin must point at a .md file so MkDocs converts them: slug and folder links.
-    rewrites: dict[str, list[tuple[Link, str]]] = field(default_factory=dict)
     # Every docs path each page's links aim at, found or not (for --changed-since).
     targets: dict[str, set[str]] = field(default_factory=dict)
 
@@ -82,6 +111,19 @@ class LinkReport:
 def is_unsafe_url(value: str) -> bool:
     normalised = _CONTROL.sub("", html.unescape(value)).lower()
     return normalised.startswith(UNSAFE_SCHEMES)
+
+
+def split_target(target: str) -> tuple[str, str] | None:
+    """A link target's path (percent-decoded) and fragment; None for a URL with a scheme or host."""
+    if ":" in target or target.startswith("//"):
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or target.startswith("//"):
+            return None
+        path, fragment = parts.path, parts.fragment
+    else:  # the common case, split by hand: urlsplit is slow at this volume
+        path, _, fragment = target.partition("#")
+        path = path.split("?", 1)[0]
+    return (unquote(path) if "%" in path else path), fragment
 
 
 def check_links(index: LinkIndex, sources: list[str] | None = None) -> LinkReport:
@@ -130,16 +172,11 @@ class _PageChecker:
             self.add("KB410", link, f"{self.describe(link)} uses an unsafe URL scheme.",
                      "Only link to http(s) URLs, relative paths and anchors; script and data URLs are not allowed.")
             return
-        if ":" in target or target.startswith("//"):
-            parts = urlsplit(target)
-            if parts.scheme or parts.netloc or target.startswith("//"):
-                self._external(link, target)
-                return
-            path, fragment = parts.path, parts.fragment
-        else:  # the common case, split by hand: urlsplit is slow at this volume
-            path, _, fragment = target.partition("#")
-            path = path.split("?", 1)[0]
-        path = unquote(path) if "%" in path else path
+        split = split_target(target)
+        if split is None:
+            self._external(link, target)
+            return
+        path, fragment = split
         if link.kind == "html":
             self._raw_html(link, path, fragment)
         elif not path:
@@ -167,27 +204,12 @@ class _PageChecker:
             self.add("KB405", link, f"{self.describe(link)} points outside the docs folder.",
                      "Only files under docs/ are published; move the file into docs/ or link to its public URL.")
             return
-        resolved = self._resolve_file(target, path)
+        # A folder link arrives at its index page (the plugin points it there: LinkIndex.markdown_target).
+        resolved = self.index.resolve_file(target, path)
         if resolved is None:
             self._missing(link, target)
             return
-        if resolved != target:  # a folder link: MkDocs leaves it as is, so the plugin points it at the index
-            self._rewrite(link, resolved, fragment)
         self._arrived(link, resolved, fragment, written=path)
-
-    def _rewrite(self, link: Link, src: str, fragment: str) -> None:
-        new = posixpath.relpath(src, self.folder or ".") + (f"#{fragment}" if fragment else "")
-        self.report.rewrites.setdefault(self.page.src, []).append((link, new))
-
-    def _resolve_file(self, target: str, path: str) -> str | None:
-        if self.index.exists(target):
-            return target
-        if not posixpath.splitext(path)[1]:  # a folder: its index page
-            for name in ("index.md", "README.md"):
-                candidate = posixpath.join(target, name) if target != "." else name
-                if candidate in self.index.pages:
-                    return candidate
-        return None
 
     def _missing(self, link: Link, target: str) -> None:
         is_image = link.kind == "image" or posixpath.splitext(target)[1].lower() in IMAGE_EXTENSIONS
@@ -213,8 +235,7 @@ class _PageChecker:
                 hint = "Root-relative .md paths are not rewritten; write the path relative to this page."
             self.add("KB404", link, f"{self.describe(link)} matches no page URL or slug.", hint)
             return
-        self._rewrite(link, src, fragment)
-        self._arrived(link, src, fragment, written=path)
+        self._arrived(link, src, fragment, written=path)  # a slug link: see LinkIndex.markdown_target
 
     def _arrived(self, link: Link, src: str, fragment: str, written: str) -> None:
         self.report.targets.setdefault(self.page.src, set()).add(src)

@@ -13,6 +13,7 @@ import html
 import html.parser
 import xml.etree.ElementTree as etree
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,10 +95,14 @@ class _TreeLinks(markdown.treeprocessors.Treeprocessor):  # type: ignore[misc]
 
     def run(self, root: etree.Element) -> None:
         # The elements are kept: whatever later stages make of their URLs is what the HTML holds.
+        rewrite = self.facts.rewrite
         for element in root.iter():
             if element.tag in ("a", "img"):
                 key = "href" if element.tag == "a" else "src"
-                self.facts.links.append((element, key, element.get(key, "")))
+                value = element.get(key, "")
+                self.facts.links.append((element, key, value))
+                if rewrite is not None and value and (new := rewrite(value)) is not None:
+                    element.set(key, new)
 
 
 class _Collector:
@@ -105,6 +110,10 @@ class _Collector:
         self.raw_ids: set[str] = set()
         self.tree_ids: set[str] = set()
         self.links: list[tuple[etree.Element, str, str]] = []  # (element, attribute, URL as MkDocs sees it)
+        # Set by a renderer that publishes: the URL a link should have instead (a slug link's .md
+        # path), or None to leave it. Applied after the link is recorded as written, before MkDocs'
+        # own link resolver (same priority, registered later) converts .md paths into URLs.
+        self.rewrite: Callable[[str], str | None] | None = None
 
     def clear(self) -> None:
         self.raw_ids, self.tree_ids, self.links = set(), set(), []
@@ -129,6 +138,13 @@ class FactsExtension(markdown.extensions.Extension):  # type: ignore[misc]
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.collector = _Collector()
+
+    def facts(self, rendered: str) -> RenderFacts:
+        """The facts of the render that produced `rendered`, the last one this extension took part in."""
+        collected = self.collector
+        facts = read_html(rendered, *collected.tree_links())
+        facts.ids = collected.tree_ids | collected.raw_ids
+        return facts
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.register(_RawHtmlIds(self.collector), "kb_raw_html_ids", 21)
@@ -214,8 +230,4 @@ class Renderer:
 
     def render(self, text: str) -> RenderFacts:
         self.md.reset()
-        rendered = self.md.convert(text)
-        collected = self.facts.collector
-        facts = read_html(rendered, *collected.tree_links())
-        facts.ids = collected.tree_ids | collected.raw_ids
-        return facts
+        return self.facts.facts(self.md.convert(text))

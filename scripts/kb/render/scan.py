@@ -12,9 +12,9 @@ import itertools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from kb.render.facts import GLOSSARY_MARKER, Renderer
+from kb.render.facts import GLOSSARY_MARKER, Renderer, RenderFacts
 
-__all__ = ["GLOSSARY_MARKER", "LinePositions", "Link", "PageScan", "Tag", "scan_page"]
+__all__ = ["GLOSSARY_MARKER", "LinePositions", "Link", "PageScan", "Tag", "placed", "scan_page"]
 
 UNSAFE_TAGS = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "link",
                          "portal", "fencedframe"})
@@ -96,7 +96,11 @@ def _worth_a_look(name: str, attributes: tuple[tuple[str, str], ...]) -> bool:
 def scan_page(renderer: Renderer, body: str, first_line: int, prose: bool = True) -> PageScan:
     """Render the body of a page (its first line is file line `first_line`) and place what it holds.
     `prose` keeps the readable text, which only glossary terms need."""
-    facts = renderer.render(body)
+    return placed(renderer.render(body), body, first_line, prose)
+
+
+def placed(facts: RenderFacts, body: str, first_line: int, prose: bool = True) -> PageScan:
+    """What one render of `body` (whichever renderer ran it) holds, each fact at its file line and column."""
     scan = PageScan(ids=sorted(facts.ids), glossary_markers=facts.glossary_markers, body=body, first_line=first_line)
     cursor = 0
     for kind, target in facts.links:

@@ -1,10 +1,14 @@
 """The `kb` MkDocs plugin: applies front-matter (nav order, slugs, drafts, unlisted, meta) to the build.
 
-It loads pages through the same `analyse` as `kb check`, so the build and the checker never disagree.
+It reads pages through the same `Analyser` as `kb check`, so the build and the checker never
+disagree; and it takes each page's facts from MkDocs' own render of it (kb's facts extension runs
+inside MkDocs' Markdown), so a cold build renders every page once, not twice.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gzip
 import html
 import json
@@ -17,22 +21,30 @@ from urllib.parse import quote as urlquote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
 
-from kb.check.analysis import Analysis, analyse, default_jobs, generated_glossary_page
+from kb.check.analysis import (
+    Analyser,
+    Analysis,
+    RenderTimeout,
+    default_jobs,
+    generated_glossary_page,
+    render_problem,
+    time_limit,
+)
 from kb.config.mkdocs import project_from_config
 from kb.config.project import ConfigError, Options, Project
 from kb.glossary.annotate import annotate_html
 from kb.glossary.matcher import TermMatcher
 from kb.glossary.render import glossary_markdown, mentioned_on
-from kb.links.rewrite import apply_rewrites
+from kb.links.check import LinkIndex
 from kb.pages.nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
 from kb.pages.page import Page, load_page
 from kb.pages.source import SourceText
-from kb.pages.urls import relative_url
+from kb.pages.urls import PageUrl, compute_urls, relative_url
 from kb.publish.csp import add_policy
 from kb.publish.diagrams import CHROMIUM, DiagramRenderer, diagrams_in, with_svgs
 from kb.publish.diagrams import available as diagrams_available
@@ -40,6 +52,7 @@ from kb.publish.llms import published, write_copies
 from kb.publish.pages import single_site_name, with_review_date, with_tag_descriptions
 from kb.publish.search import spelling_variants
 from kb.publish.trim import remove_source_maps, remove_unused_languages
+from kb.render.facts import FactsExtension
 from kb.render.scan import GLOSSARY_MARKER
 from kb.report.findings import Severity
 from kb.site.config import CONFIG_SCHEME
@@ -65,8 +78,16 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.analysis: Analysis | None = None
+        self.analysis: Analysis | None = None  # complete once every page is rendered (on_env)
         self.project: Project | None = None
+        self._analyser: Analyser | None = None
+        self._pages: dict[str, Page] = {}  # every page, read before the render
+        self._urls: dict[str, PageUrl] = {}
+        self._links: LinkIndex | None = None
+        # Runs inside MkDocs' Markdown: collects each page's facts and points slug links at .md files.
+        self._facts = FactsExtension()
+        self._taking: str | None = None  # the page whose render's facts go to the analysis
+        self._time_limit = contextlib.ExitStack()
         self._unlisted_urls: set[str] = set()
         self._loaded: dict[str, Page] = {}
         self._matcher = TermMatcher([])
@@ -80,8 +101,13 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
 
     @property
     def _analysis(self) -> Analysis:
-        assert self.analysis is not None, "on_files runs before any page event"
+        assert self.analysis is not None, "on_env completes it, before any page is written"
         return self.analysis
+
+    @property
+    def _run(self) -> Analyser:
+        assert self._analyser is not None, "on_files runs before any page event"
+        return self._analyser
 
     @property
     def _project(self) -> Project:
@@ -95,43 +121,51 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             self.project = project_from_config(config, options)
         except ConfigError as exc:
             raise PluginError(str(exc)) from exc
+        # After the project is read, so kb's own render configuration (and cache key) leaves it out.
+        config.markdown_extensions.append(self._facts)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        self.analysis = analysis = analyse(self._project, use_cache=self._project.options.cache,
-                                           workers=default_jobs())
+        project = self._project
+        self._analyser = analyser = Analyser(project, use_cache=project.options.cache)
+        self.analysis = None
+        self._pages = pages = analyser.read_pages()
+        self._urls, _ = compute_urls(list(pages.values()), project.use_directory_urls)  # their findings: on_env
+        self._links = LinkIndex(pages, self._urls, {}, analyser.assets, project.site_url,
+                                theme_files=project.theme_files)
+        hanging = sorted({f.path for _, found, _ in analyser.results.values() for f in found if f.code == "KB107"})
+        if hanging:  # known from an earlier run: MkDocs would render these pages next and never finish
+            raise PluginError(f"Stopping the build: Python-Markdown hangs on {', '.join(hanging)} (KB107); "
+                              "run `kb check` for the line to fix.")
         self._unlisted_urls = set()
-        self._matcher = analysis.glossary.matcher
-        self._shorts = {t.id: t.short for t in analysis.glossary.terms.values()}
-        self._tag_descriptions = {t.label: t.description for t in (analysis.tags or {}).values()}
-        terms_by_page = {src: scan.terms for src, scan in analysis.index.scans.items()}
-        self._mentioned_on = mentioned_on(analysis.glossary, analysis.pages, terms_by_page, in_built_nav)
-        for finding in analysis.findings:
-            hint = f" {finding.hint}" if finding.hint else ""
-            log.log(_LOG_LEVELS[finding.severity],
-                    f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}{hint}")
-        hanging = [f.path for f in analysis.findings if f.code == "KB107"]
-        if hanging:  # MkDocs would render these pages next and never finish
-            raise PluginError(f"Stopping the build: Python-Markdown would hang on {', '.join(hanging)} (KB107 above).")
+        self._matcher = analyser.glossary.matcher
+        self._shorts = {t.id: t.short for t in analyser.glossary.terms.values()}
+        self._tag_descriptions = {t.label: t.description for t in (analyser.tags or {}).values()}
         mermaid = self._project.mermaid_path
         if mermaid is not None:
             files.append(File.generated(config, MERMAID_URL, abs_src_path=str(mermaid)))
         if self._project.options.forgiving_search:
             files.append(File.generated(config, SEARCH_SCRIPT_URL, abs_src_path=str(SEARCH_SCRIPT)))
         glossary_page = self._project.options.glossary_page
-        if glossary_page in analysis.pages and files.get_file_from_path(glossary_page) is None:
-            # The project has terms but no page for them: publish the one kb generated.
-            files.append(File.generated(config, glossary_page, content=generated_glossary_page()))
+        if glossary_page in pages:
+            glossary_file = files.get_file_from_path(glossary_page)
+            if glossary_file is None:
+                # The project has terms but no page for them: publish the one kb generated.
+                files.append(File.generated(config, glossary_page, content=generated_glossary_page()))
+            else:
+                # Rendered last: its "appears on" lists need the terms every other page's render found.
+                files.remove(glossary_file)
+                files.append(glossary_file)
         self._mermaid_missing_reported = False
         for file in files.documentation_pages(inclusion=lambda _: True):
-            page = analysis.pages.get(file.src_uri)
+            page = pages.get(file.src_uri)
             if page is None:
                 continue
             if page.draft:
                 file.inclusion = InclusionLevel.DRAFT
             elif page.unlisted:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
-            page_url = analysis.urls[file.src_uri]
+            page_url = self._urls[file.src_uri]
             if page_url.redirected:
                 file.dest_uri = page_url.dest
                 file.url = urlquote(page_url.url or "./")
@@ -141,7 +175,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         if config.nav:  # an explicit nav in mkdocs.yml wins over front-matter
             return nav
-        pages = list(self._analysis.pages.values())
+        pages = list(self._pages.values())
 
         def in_nav(page: Any) -> bool:
             file = files.get_file_from_path(page.src)
@@ -167,9 +201,9 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         return file.page
 
     def on_page_read_source(self, page: MkPage, config: MkDocsConfig) -> str | None:
-        if page.file.src_uri not in self._analysis.pages:
+        if page.file.src_uri not in self._pages:
             return None
-        ours = self._analysis.pages[page.file.src_uri]
+        ours = self._pages[page.file.src_uri]
         if ours.text is None:  # the analysis came from the cache: read through the same loader as kb check
             generated = page.file.generated_by is not None and page.file.src_uri == self._project.options.glossary_page
             source = SourceText(ours.rel_path, generated_glossary_page()) if generated else None
@@ -181,7 +215,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         return Path(page.file.abs_src_path or "").read_bytes().decode("utf-8", errors="replace")
 
     @event_priority(100)  # before Material's tags and search plugins read page.meta
-    def on_page_markdown(self, markdown: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+    def _page_markdown(self, markdown: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         ours = self._loaded.get(page.file.src_uri)
         if ours is None or ours.front is None:
             return markdown
@@ -189,25 +223,71 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         if isinstance(meta.get("description"), str):
             # Material writes the description into an attribute without escaping it.
             meta["description"] = html.escape(meta["description"], quote=True)
-        tags = self._analysis.tags
+        tags = self._run.tags
         if tags and isinstance(meta.get("tags"), list):
             meta["tags"] = [tags[t].label if isinstance(t, str) and t in tags else t for t in meta["tags"]]
         if ours.unlisted:
             meta["search"] = {**(meta.get("search") or {}), "exclude": True}
         page.meta = meta
-        markdown = apply_rewrites(ours.content, ours.content_line, self._analysis.links.rewrites.get(ours.src, []))
         if ours.src == self._project.options.glossary_page and GLOSSARY_MARKER in markdown:
-            generated = glossary_markdown(self._analysis.glossary, ours.src, self._analysis.pages,
-                                          self._mentioned_on, self._analysis.tags)
+            run = self._run
+            # Every other page is rendered by now (on_files put this one last).
+            terms_by_page = {src: scan.terms for src in self._pages if (scan := run.scan(src)) is not None}
+            self._mentioned_on = mentioned_on(run.glossary, self._pages, terms_by_page, in_built_nav)
+            generated = glossary_markdown(run.glossary, ours.src, self._pages, self._mentioned_on, run.tags)
             markdown = markdown.replace(GLOSSARY_MARKER, generated, 1)
             self._generated[ours.src] = markdown
         return markdown
 
-    def on_page_content(self, html_text: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-        ours = self._analysis.pages.get(page.file.src_uri)
+    @event_priority(-100)  # last: what MkDocs renders is known only after every other plugin's turn
+    def _render_starts(self, markdown: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        src = page.file.src_uri
+        ours = self._loaded.get(src)
+        self._taking = None
+        if ours is None:
+            return markdown
+        # The render's facts stand for the page's (and go to the cache kb check shares) only when
+        # MkDocs renders exactly the page's body; otherwise kb renders the body itself in on_env.
+        if self._run.waiting(src) and markdown == ours.content:
+            self._taking = src
+        assert self._links is not None
+        self._facts.collector.rewrite = functools.partial(self._links.markdown_target, src)
+        timeout = self._project.options.render_timeout
+
+        def hung() -> PluginError:
+            problem = render_problem(ours, RenderTimeout(), timeout)
+            return PluginError(f"Stopping the build: {problem.message} {problem.hint}")
+
+        self._time_limit.enter_context(time_limit(timeout, hung))
+        return markdown
+
+    on_page_markdown = CombinedEvent(_page_markdown, _render_starts)
+
+    @event_priority(100)  # first: the HTML as MkDocs rendered it
+    def _render_ended(self, html_text: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        self._time_limit.close()
+        self._facts.collector.rewrite = None
+        if self._taking == page.file.src_uri:
+            self._run.rendered(self._taking, self._facts.facts(html_text))
+        self._taking = None
+        return html_text
+
+    def _page_content(self, html_text: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        ours = self._pages.get(page.file.src_uri)
         if ours is not None and self._project.options.show_review_date:
             html_text = with_review_date(html_text, ours.meta.get("last_reviewed"))
         return self._with_glossary(html_text, page)
+
+    on_page_content = CombinedEvent(_render_ended, _page_content)
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Every page is rendered: the analysis is complete, and its findings are logged."""
+        self.analysis = self._run.finish(default_jobs())
+        for finding in self.analysis.findings:
+            hint = f" {finding.hint}" if finding.hint else ""
+            log.log(_LOG_LEVELS[finding.severity],
+                    f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}{hint}")
+        return env
 
     def _with_glossary(self, html_text: str, page: MkPage) -> str:
         options = self._project.options
@@ -215,7 +295,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         wanted = options.tooltips or options.link_first_mention
         if page.file.src_uri == glossary_page or not self._matcher.names or not wanted:
             return html_text
-        urls = self._analysis.urls
+        urls = self._urls
         link_for = None
         if options.link_first_mention and glossary_page in urls and page.file.src_uri in urls:
             base = relative_url(urls[glossary_page].url, urls[page.file.src_uri].url)
@@ -310,6 +390,8 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             _prune_sitemap(site, self._unlisted_urls)
 
     def on_build_error(self, error: Exception) -> None:
+        self._time_limit.close()
+        self._facts.collector.rewrite = None
         self._close_diagrams()
 
     def _close_diagrams(self) -> None:
