@@ -392,7 +392,7 @@ class _PageContext:
         if facts is None:
             try:
                 with time_limit(self.project.options.render_timeout):
-                    facts = self.renderer.render(page.content)
+                    facts = self.renderer.render(page.rendered_body)
             except Exception as exc:
                 self._renderer = None  # its state after an exception is unknown
                 return page, [*page_findings, render_problem(page, exc, self.project.options.render_timeout)], None

@@ -33,6 +33,12 @@ class Page:
         return self.front.body if self.front else (self.text or "")
 
     @property
+    def rendered_body(self) -> str:
+        """What a renderer turns into HTML: the content without its leading blank lines, as MkDocs
+        hands it to Python-Markdown (the same HTML, but what kb renders is exactly what MkDocs does)."""
+        return self.content.lstrip("\n")
+
+    @property
     def content_line(self) -> int:
         return self.front.body_line if self.front else 1
 

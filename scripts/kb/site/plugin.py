@@ -210,7 +210,9 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             ours, _ = load_page(self._project, page.file.src_uri, source)
         self._loaded[page.file.src_uri] = ours
         if ours.text is not None:
-            return ours.content
+            # A blank first line, so that MkDocs never reads the body's first lines as MultiMarkdown
+            # meta ("Note: ..."); it drops leading blank lines and renders `rendered_body`.
+            return "\n" + ours.content
         # Undecodable file: already reported as KB101; build it anyway rather than crash.
         return Path(page.file.abs_src_path or "").read_bytes().decode("utf-8", errors="replace")
 
@@ -248,7 +250,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             return markdown
         # The render's facts stand for the page's (and go to the cache kb check shares) only when
         # MkDocs renders exactly the page's body; otherwise kb renders the body itself in on_env.
-        if self._run.waiting(src) and markdown == ours.content:
+        if self._run.waiting(src) and markdown == ours.rendered_body:
             self._taking = src
         assert self._links is not None
         self._facts.collector.rewrite = functools.partial(self._links.markdown_target, src)
