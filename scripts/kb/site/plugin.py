@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote as urlquote
@@ -35,7 +34,7 @@ from kb.publish.diagrams import CHROMIUM, DiagramRenderer, diagrams_in, with_svg
 from kb.publish.diagrams import available as diagrams_available
 from kb.publish.llms import write_site_copies
 from kb.publish.meta import with_meta
-from kb.publish.pages import single_site_name, with_review_date, with_tag_descriptions
+from kb.publish.pages import before_bundle, single_site_name, with_review_date, with_tag_descriptions
 from kb.publish.redirects import built_dests, write_redirects
 from kb.publish.search import add_material_fields, page_names
 from kb.publish.sitemap import prune_sitemap
@@ -49,7 +48,6 @@ log = logging.getLogger("mkdocs.plugins.kb")
 MERMAID_URL = "assets/javascripts/mermaid.min.js"
 SEARCH_SCRIPT_URL = "assets/javascripts/kb-search.js"
 SEARCH_SCRIPT = Path(__file__).parent.parent / "publish" / "assets" / "kb-search.js"
-_BUNDLE_SCRIPT = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>')
 _LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: logging.INFO}
 
 
@@ -227,7 +225,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             if 'class="mermaid"' in output:  # not drawn at build time: the browser draws it
                 output = self._with_mermaid(output, page)
         if self._project.options.forgiving_search:
-            output = _before_bundle(output, SEARCH_SCRIPT_URL, page.url)  # it wraps the Worker the bundle makes
+            output = before_bundle(output, SEARCH_SCRIPT_URL, page.url)  # it wraps the Worker the bundle makes
         if self._tag_descriptions and 'class="md-tag"' in output:
             output = with_tag_descriptions(output, self._tag_descriptions)
         if self._project.options.content_security_policy:
@@ -275,7 +273,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
                 self._mermaid_missing_reported = True
             return output
         # Before Material's bundle: it decides at start-up whether a global `mermaid` exists.
-        return _before_bundle(output, MERMAID_URL, page.url)
+        return before_bundle(output, MERMAID_URL, page.url)
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -312,14 +310,6 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         names = page_names(self._analysis.glossary, self._analysis.index.scans)
         by_url = {u.url: names[src] for src, u in self._analysis.urls.items() if src in names}
         add_material_fields(site / "search" / "search_index.json", by_url, self._project.options.forgiving_search)
-
-
-def _before_bundle(output: str, url: str, page_url: str) -> str:
-    """The page with a script of the site's own loaded just before Material's bundle."""
-    tag = f'<script src="{html.escape(relative_url(url, page_url))}"></script>\n'
-    bundle = _BUNDLE_SCRIPT.search(output)
-    at = bundle.start() if bundle else output.rfind("</body>")
-    return output[:at] + tag + output[at:] if at >= 0 else output
 
 
 def _link_structure(items: list[Any], parent: Section | None) -> None:

@@ -1,0 +1,190 @@
+"""Steps over a built `site/` that give a renderer without the kb plugin what the plugin adds during a build.
+
+Each step is the kb.publish function the MkDocs plugin calls too, so a feature has one implementation:
+review dates, tooltips and first-mention links, keywords and noindex meta, tag descriptions, diagrams,
+the Content-Security-Policy, redirect pages, the sitemap without unlisted pages, glossary names and
+spelling variants in the search index, copies for language models and trimmed assets.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote as urlquote
+
+from kb.check.analysis import Analysis
+from kb.config.project import Project
+from kb.glossary.annotate import annotate_html
+from kb.pages.nav import in_built_nav
+from kb.pages.urls import relative_url
+from kb.publish.csp import add_policy
+from kb.publish.diagrams import CHROMIUM, DiagramRenderer, diagrams_in, with_svgs
+from kb.publish.diagrams import available as diagrams_available
+from kb.publish.llms import write_site_copies
+from kb.publish.meta import with_meta
+from kb.publish.pages import before_bundle, single_site_name, with_review_date, with_tag_descriptions
+from kb.publish.redirects import built_dests, write_redirects
+from kb.publish.search import add_material_fields, add_text_synonyms, page_names
+from kb.publish.sitemap import prune_sitemap
+from kb.publish.trim import remove_source_maps, remove_unused_languages
+
+log = logging.getLogger("kb.build")
+
+MERMAID_URL = "assets/javascripts/mermaid.min.js"
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
+_ARTICLE_TAG = re.compile(r"<(/?)article\b", re.IGNORECASE)
+MAX_PAGE_BYTES = 16 * 1024 * 1024  # a built page larger than this is left as the renderer wrote it
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """The settings of mkdocs.yml the steps need besides the project."""
+
+    site_name: str
+    site_description: str
+    site_url: str
+
+
+def article_span(page: str) -> tuple[int, int] | None:
+    """Start and end of the content inside the theme's `<article class="md-content__inner md-typeset">`
+    (Material's and Zensical's shape), nested articles included."""
+    start = _ARTICLE.search(page)
+    if start is None:
+        return None
+    depth = 1
+    for match in _ARTICLE_TAG.finditer(page, start.end()):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return start.end(), match.start()
+    return None
+
+
+def glossary_links(project: Project, analysis: Analysis, src: str) -> Callable[[str], str] | None:
+    """How a page links a term's first mention to its entry on the glossary page, if it does."""
+    options, urls = project.options, analysis.urls
+    glossary = options.glossary_page
+    if not options.link_first_mention or glossary not in urls or src not in urls:
+        return None
+    base = relative_url(urls[glossary].url, urls[src].url)
+    return lambda term_id: f"{base}#{term_id}"
+
+
+def page_content(project: Project, analysis: Analysis, src: str, content: str) -> str:
+    """The rendered content of one page with its review date, tooltips and first-mention links."""
+    options = project.options
+    page = analysis.pages[src]
+    if options.show_review_date:
+        content = with_review_date(content, page.meta.get("last_reviewed"))
+    matcher = analysis.glossary.matcher
+    if src == options.glossary_page or not matcher.names or not (options.tooltips or options.link_first_mention):
+        return content
+    shorts = {t.id: t.short for t in analysis.glossary.terms.values()} if options.tooltips else {}
+    return annotate_html(content, matcher, shorts, glossary_links(project, analysis, src),
+                         options.tooltips_per_section, options.tooltips_per_100_words)
+
+
+class _Diagrams:
+    """Mermaid drawn at build time when Chromium is here; else the site's own Mermaid, loaded before the theme."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.renderer: DiagramRenderer | None = None
+        self.failed = False
+
+    def apply(self, output: str, url: str) -> str:
+        mermaid = self.project.mermaid_path
+        if self.project.options.prerender_diagrams and mermaid is not None and not self.failed:
+            try:
+                if self.renderer is None:
+                    if not diagrams_available():
+                        raise RuntimeError(f"Playwright or {CHROMIUM} is missing")
+                    self.renderer = DiagramRenderer(mermaid, self.project.root / ".cache" / "diagrams")
+                output = with_svgs(output, self.renderer.render(diagrams_in(output)))
+            except Exception as exc:
+                self.failed = True
+                log.info(f"Diagrams are left for the browser to draw ({type(exc).__name__}: {exc}); "
+                         "install Debian's chromium and Playwright to draw them at build time.")
+        if 'class="mermaid"' in output and mermaid is not None:
+            output = before_bundle(output, MERMAID_URL, url)
+        return output
+
+    def close(self) -> None:
+        if self.renderer is not None:
+            self.renderer.close()
+        self.renderer = None
+
+
+def apply_page_steps(site: Path, project: Project, analysis: Analysis, info: SiteInfo) -> list[str]:
+    """Every built page of the analysis through the per-page steps; returns the pages that were not found
+    where their URL says (as warnings for the caller to report)."""
+    options = project.options
+    descriptions = {t.label: t.description for t in (analysis.tags or {}).values()}
+    diagrams = _Diagrams(project)
+    missing = []
+    done: set[Path] = set()
+    try:
+        for src, page in analysis.pages.items():
+            if page.draft:
+                continue
+            url = analysis.urls[src]
+            path = site / url.dest
+            if not path.is_file() or path.stat().st_size > MAX_PAGE_BYTES:
+                missing.append(src)
+                continue
+            output = path.read_text(encoding="utf-8")
+            span = article_span(output)
+            content = ""
+            if span is not None:
+                content = page_content(project, analysis, src, output[span[0]: span[1]])
+                output = output[: span[0]] + content + output[span[1]:]
+            output = single_site_name(with_meta(output, page), info.site_name)
+            if 'class="mermaid"' in output:
+                output = diagrams.apply(output, url.url)
+            if descriptions and 'class="md-tag"' in output:
+                output = with_tag_descriptions(output, descriptions)
+            if options.content_security_policy:
+                output = add_policy(output, content)
+            path.write_text(output, encoding="utf-8")
+            done.add(path)
+    finally:
+        diagrams.close()
+    if options.content_security_policy:  # 404.html and other theme pages: no authored content
+        for path in sorted(site.rglob("*.html")):
+            if path not in done and path.stat().st_size <= MAX_PAGE_BYTES:
+                text = path.read_text(encoding="utf-8")
+                if "Content-Security-Policy" not in text:
+                    path.write_text(add_policy(text, ""), encoding="utf-8")
+    return missing
+
+
+def unlisted_urls(analysis: Analysis, site_url: str) -> set[str]:
+    """The canonical addresses of unlisted pages, as sitemaps write them."""
+    if not site_url:
+        return set()
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    return {base + urlquote(analysis.urls[src].url) for src, page in analysis.pages.items()
+            if page.unlisted and not page.draft}
+
+
+def apply_site_steps(site: Path, project: Project, analysis: Analysis, info: SiteInfo,
+                     generated: dict[str, str]) -> None:
+    """The steps over the whole site, after the pages: redirects, sitemap, search, copies, trimming."""
+    options = project.options
+    if options.redirects:
+        write_redirects(site, analysis.urls, built_dests(site, analysis.urls))
+    prune_sitemap(site, unlisted_urls(analysis, info.site_url))
+    names = page_names(analysis.glossary, analysis.index.scans)
+    by_url = {u.url: names[src] for src, u in analysis.urls.items() if src in names}
+    hidden = {analysis.urls[src].url for src, page in analysis.pages.items() if not in_built_nav(page)}
+    add_material_fields(site / "search" / "search_index.json", by_url, options.forgiving_search)
+    add_text_synonyms(site / "search.json", by_url, hidden, options.forgiving_search)
+    if options.trim_assets:
+        remove_source_maps(site)
+        remove_unused_languages(site)
+    if options.llms_txt:
+        urls = {src: u.url for src, u in analysis.urls.items()}
+        write_site_copies(site, project, analysis.pages, urls, info.site_name, info.site_description,
+                          info.site_url, generated)
