@@ -36,6 +36,10 @@ _APPLIED = ("exclude_docs", "draft_docs", "docs_dir", "site_dir", "nav", "not_in
 # (the glossary page), which the analysis has no link positions for. Linear: no nested repetition.
 _INLINE = re.compile(r"(\]\()(<[^>\n]*>|[^)\s]+)")
 _DEFINITION = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)", re.MULTILINE)
+# Around each page's body in the copy: Python-Markdown keeps HTML comments, so the site steps find the
+# rendered Markdown among the theme's markup (tags, buttons), as the plugin gets it, and remove these.
+CONTENT_START = "<!-- kb:content -->"
+CONTENT_END = "<!-- kb:content-end -->"
 
 
 @dataclass
@@ -79,7 +83,8 @@ def prepare(project: Project, analysis: Analysis, renderer: str, drafts: bool = 
         if page.src == project.options.glossary_page and GLOSSARY_MARKER in page.content:
             plain = apply_rewrites(page.content, page.content_line, analysis.links.rewrites.get(src, []))
             prepared.generated[src] = plain.replace(GLOSSARY_MARKER, _glossary(analysis, src), 1)
-        _write(prepared.docs / prepared.locations[src], _front_matter(analysis, page) + body)
+        text = f"{_front_matter(analysis, page)}{CONTENT_START}\n\n{body.strip(chr(10))}\n\n{CONTENT_END}\n"
+        _write(prepared.docs / prepared.locations[src], text)
     files, _ = discover_files(project.docs_dir, project.root)
     for src in files:
         if src.endswith(".md") or project.inclusion.get(src) == "excluded" or (
@@ -123,6 +128,9 @@ def _front_matter(analysis: Analysis, page: Page) -> str:
     tags = analysis.tags
     if tags and isinstance(meta.get("tags"), list):
         meta["tags"] = [tags[t].label if isinstance(t, str) and t in tags else t for t in meta["tags"]]
+    if isinstance(meta.get("description"), str):
+        # The theme writes the description into an attribute without escaping it (Material does too).
+        meta["description"] = html.escape(meta["description"], quote=True)
     if page.unlisted:
         search = meta.get("search")
         meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote as urlquote
 
+from kb.build.prepare import CONTENT_END, CONTENT_START
 from kb.check.analysis import Analysis
 from kb.config.project import Project
 from kb.glossary.annotate import annotate_html
@@ -46,6 +47,16 @@ class SiteInfo:
     site_name: str
     site_description: str
     site_url: str
+
+
+def content_span(page: str) -> tuple[int, int, int, int] | None:
+    """Where the rendered Markdown of a prepared page starts and ends, and where the markers around it
+    start and end (to remove them)."""
+    start = page.find(CONTENT_START)
+    end = page.find(CONTENT_END, start + 1) if start >= 0 else -1
+    if start < 0 or end < 0:
+        return None
+    return start + len(CONTENT_START), end, start, end + len(CONTENT_END)
 
 
 def article_span(page: str) -> tuple[int, int] | None:
@@ -135,10 +146,12 @@ def apply_page_steps(site: Path, project: Project, analysis: Analysis, info: Sit
                 missing.append(src)
                 continue
             output = path.read_text(encoding="utf-8")
-            span = article_span(output)
+            marked = content_span(output)
+            span = marked[2:] if marked is not None else article_span(output)
             content = ""
             if span is not None:
-                content = page_content(project, analysis, src, output[span[0]: span[1]])
+                inner = output[marked[0]: marked[1]] if marked is not None else output[span[0]: span[1]]
+                content = page_content(project, analysis, src, inner)
                 output = output[: span[0]] + content + output[span[1]:]
             output = single_site_name(with_meta(output, page), info.site_name)
             if 'class="mermaid"' in output:
