@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -207,3 +212,40 @@ def test_generated_config_keeps_the_users_tags(tmp_path: Path) -> None:
     assert "kb" not in config.split("plugins:", 1)[1].split("markdown_extensions", 1)[0]
     assert "exclude_docs" not in config and "- attr_list" in config
     assert "- Home: index.md" in config
+
+
+def _free_port() -> int:
+    """A port the system has just handed out as free (Zensical's server takes no port 0)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _fetch_until(url: str, wanted: str, process: subprocess.Popen[bytes], seconds: float = 60) -> str:
+    """The page at `url` once it contains `wanted`; fails if the server stops or the deadline passes."""
+    deadline = time.monotonic() + seconds
+    body = ""
+    while wanted not in body:
+        assert process.poll() is None, "the preview server stopped"
+        assert time.monotonic() < deadline, f"{url} never showed {wanted!r}; last: {body[:200]!r}"
+        try:
+            body = urllib.request.urlopen(url, timeout=2).read().decode()
+        except OSError:
+            time.sleep(0.2)
+    return body
+
+
+def test_zensical_preview_shows_drafts_and_follows_edits(tmp_path: Path) -> None:
+    root = copy_fixture("renderers-site", tmp_path)
+    address = f"127.0.0.1:{_free_port()}"
+    process = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--renderer", "zensical", "-a", address],
+                               cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _fetch_until(f"http://{address}/basics/draft/", "UniqueDraftWord", process)
+        overview = root / "docs/models/overview.md"
+        overview.write_text(overview.read_text(encoding="utf-8").replace("# Overview\n", "# Overview, edited\n"),
+                            encoding="utf-8")
+        _fetch_until(f"http://{address}/genai/", "Overview, edited", process)  # at its slug, prepared again
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

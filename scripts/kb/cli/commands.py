@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -272,6 +273,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     def say(message: str) -> None:
         print(f"kb: {message}", file=sys.stderr)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # so that the preview server started for the copy stops too
+
+    signal.signal(signal.SIGTERM, stop)
 
     try:
         return serve(args.config_file, args.renderer, args.dev_addr, on_change=say)
