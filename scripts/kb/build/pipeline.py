@@ -43,12 +43,9 @@ def renderer_named(name: str) -> Renderer:
 
 
 def site_settings(project: Project) -> tuple[Path, SiteInfo]:
-    """The site folder and the settings the site steps need, as MkDocs' loader reads them (`!ENV` included)."""
-    from mkdocs.config import load_config
-
-    config = load_config(config_file=str(project.config_path))
-    info = SiteInfo(config.site_name or "", config.site_description or "", config.site_url or "")
-    return Path(config.site_dir), info
+    """The site folder and the settings the site steps need, as the configuration adapter read them."""
+    site_dir = project.site_dir or project.root / "site"
+    return site_dir, SiteInfo(project.site_name, project.site_description, project.site_url)
 
 
 def _run(command: list[str], cwd: Path) -> None:
