@@ -249,3 +249,23 @@ def test_zensical_preview_shows_drafts_and_follows_edits(tmp_path: Path) -> None
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_findings_stop_a_build_without_the_plugin(tmp_path: Path) -> None:
+    root = copy_fixture("renderers-site", tmp_path)
+    (root / "docs/models/broken.md").write_text("---\ntitle: [x\n---\n# Broken\n", encoding="utf-8")
+    result = build(root / "mkdocs.yml", "zensical")
+    assert [f.code for f in result.findings] == ["KB202"] and not (root / "site").exists()
+    done = subprocess.run([sys.executable, "-m", "kb.cli", "build", "--renderer", "zensical"], cwd=root,
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "docs/models/broken.md:3:1: error KB202" in done.stderr and "in 15 files checked" in done.stderr
+    assert "the site was not built" in done.stderr
+
+
+def test_build_command_has_help_with_examples() -> None:
+    done = subprocess.run([sys.executable, "-m", "kb.cli", "build", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "kb build --renderer zensical" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "kb.cli", "build", "--renderer", "hugo"], capture_output=True,
+                          text=True)
+    assert done.returncode == 2 and "invalid choice" in done.stderr

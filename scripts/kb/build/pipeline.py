@@ -31,6 +31,7 @@ class BuildResult:
     site: Path
     findings: list[Finding] = field(default_factory=list)  # what stopped the build, or warnings
     missing: list[str] = field(default_factory=list)  # pages the renderer did not write where kb expected them
+    checked: int = 0  # pages and glossary files kb checked (none when the plugin did)
 
 
 def renderer_named(name: str) -> Renderer:
@@ -72,7 +73,7 @@ def build(config_path: Path, renderer_name: str, strict: bool = False) -> BuildR
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     stopping = [f for f in analysis.findings if f.severity in failing]
     if stopping:
-        return BuildResult(site_dir, stopping)
+        return BuildResult(site_dir, stopping, checked=analysis.files_checked)
     prepared = prepare(project, analysis, renderer.name)
     if prepared.site.exists():
         shutil.rmtree(prepared.site)
@@ -82,7 +83,8 @@ def build(config_path: Path, renderer_name: str, strict: bool = False) -> BuildR
     finish(prepared, site_dir)
     missing = apply_page_steps(site_dir, project, analysis, info)
     apply_site_steps(site_dir, project, analysis, info, prepared.generated)
-    return BuildResult(site_dir, [f for f in analysis.findings if f.severity is not Severity.INFO], missing)
+    return BuildResult(site_dir, [f for f in analysis.findings if f.severity is not Severity.INFO], missing,
+                       analysis.files_checked)
 
 
 def finish(prepared: Prepared, site_dir: Path) -> None:

@@ -22,8 +22,7 @@ from kb.glossary.annotate import annotate_html
 from kb.pages.nav import in_built_nav
 from kb.pages.urls import relative_url
 from kb.publish.csp import add_policy
-from kb.publish.diagrams import CHROMIUM, DiagramRenderer, diagrams_in, with_svgs
-from kb.publish.diagrams import available as diagrams_available
+from kb.publish.diagrams import MERMAID_URL, BuildDiagrams
 from kb.publish.llms import write_site_copies
 from kb.publish.meta import with_meta
 from kb.publish.pages import before_bundle, single_site_name, with_review_date, with_tag_descriptions
@@ -34,7 +33,6 @@ from kb.publish.trim import remove_source_maps, remove_unused_languages
 
 log = logging.getLogger("kb.build")
 
-MERMAID_URL = "assets/javascripts/mermaid.min.js"
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
 _ARTICLE_TAG = re.compile(r"<(/?)article\b", re.IGNORECASE)
 MAX_PAGE_BYTES = 16 * 1024 * 1024  # a built page larger than this is left as the renderer wrote it
@@ -97,43 +95,13 @@ def page_content(project: Project, analysis: Analysis, src: str, content: str) -
                          options.tooltips_per_section, options.tooltips_per_100_words)
 
 
-class _Diagrams:
-    """Mermaid drawn at build time when Chromium is here; else the site's own Mermaid, loaded before the theme."""
-
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self.renderer: DiagramRenderer | None = None
-        self.failed = False
-
-    def apply(self, output: str, url: str) -> str:
-        mermaid = self.project.mermaid_path
-        if self.project.options.prerender_diagrams and mermaid is not None and not self.failed:
-            try:
-                if self.renderer is None:
-                    if not diagrams_available():
-                        raise RuntimeError(f"Playwright or {CHROMIUM} is missing")
-                    self.renderer = DiagramRenderer(mermaid, self.project.root / ".cache" / "diagrams")
-                output = with_svgs(output, self.renderer.render(diagrams_in(output)))
-            except Exception as exc:
-                self.failed = True
-                log.info(f"Diagrams are left for the browser to draw ({type(exc).__name__}: {exc}); "
-                         "install Debian's chromium and Playwright to draw them at build time.")
-        if 'class="mermaid"' in output and mermaid is not None:
-            output = before_bundle(output, MERMAID_URL, url)
-        return output
-
-    def close(self) -> None:
-        if self.renderer is not None:
-            self.renderer.close()
-        self.renderer = None
-
-
 def apply_page_steps(site: Path, project: Project, analysis: Analysis, info: SiteInfo) -> list[str]:
     """Every built page of the analysis through the per-page steps; returns the pages that were not found
     where their URL says (as warnings for the caller to report)."""
     options = project.options
     descriptions = {t.label: t.description for t in (analysis.tags or {}).values()}
-    diagrams = _Diagrams(project)
+    diagrams = BuildDiagrams(project.mermaid_path, project.root / ".cache" / "diagrams",
+                             options.prerender_diagrams, log.info)
     missing = []
     done: set[Path] = set()
     try:
@@ -155,7 +123,9 @@ def apply_page_steps(site: Path, project: Project, analysis: Analysis, info: Sit
                 output = output[: span[0]] + content + output[span[1]:]
             output = single_site_name(with_meta(output, page), info.site_name)
             if 'class="mermaid"' in output:
-                output = diagrams.apply(output, url.url)
+                output = diagrams.draw(output)
+                if 'class="mermaid"' in output and project.mermaid_path is not None:  # the browser draws it
+                    output = before_bundle(output, MERMAID_URL, url.url)
             if descriptions and 'class="md-tag"' in output:
                 output = with_tag_descriptions(output, descriptions)
             if options.content_security_policy:

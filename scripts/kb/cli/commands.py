@@ -255,7 +255,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"kb: {exc}", file=sys.stderr)
         return EXIT_FINDINGS
     if result.findings:
-        sys.stderr.write(FORMATTERS["human"](result.findings, len(result.findings)))
+        sys.stderr.write(FORMATTERS["human"](result.findings, result.checked))
     failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
     if any(f.severity in failing for f in result.findings):
         print("kb: the site was not built; fix the findings above and build again.", file=sys.stderr)

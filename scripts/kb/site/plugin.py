@@ -30,8 +30,7 @@ from kb.pages.page import Page, load_page
 from kb.pages.source import SourceText
 from kb.pages.urls import relative_url
 from kb.publish.csp import add_policy
-from kb.publish.diagrams import CHROMIUM, DiagramRenderer, diagrams_in, with_svgs
-from kb.publish.diagrams import available as diagrams_available
+from kb.publish.diagrams import MERMAID_URL, BuildDiagrams
 from kb.publish.llms import write_site_copies
 from kb.publish.meta import with_meta
 from kb.publish.pages import before_bundle, single_site_name, with_review_date, with_tag_descriptions
@@ -45,7 +44,6 @@ from kb.site.config import CONFIG_SCHEME
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
-MERMAID_URL = "assets/javascripts/mermaid.min.js"
 SEARCH_SCRIPT_URL = "assets/javascripts/kb-search.js"
 SEARCH_SCRIPT = Path(__file__).parent.parent / "publish" / "assets" / "kb-search.js"
 _LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: logging.INFO}
@@ -66,8 +64,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         self._mermaid_missing_reported = False
         self._mentioned_on: dict[str, list[str]] = {}
         self._generated: dict[str, str] = {}  # pages whose Markdown kb generated, as rendered
-        self._diagrams: DiagramRenderer | None = None
-        self._diagrams_failed = False
+        self._diagrams: BuildDiagrams | None = None
 
     @property
     def _analysis(self) -> Analysis:
@@ -247,21 +244,11 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def _with_diagrams(self, output: str, page: MkPage) -> str:
         """Diagrams drawn as SVG now, when Chromium is here, so readers need no Mermaid at all."""
-        mermaid = self._project.mermaid_path
-        if not self._project.options.prerender_diagrams or mermaid is None or self._diagrams_failed:
-            return output
-        try:
-            if self._diagrams is None:
-                if not diagrams_available():
-                    raise RuntimeError(f"Playwright or {CHROMIUM} is missing")
-                self._diagrams = DiagramRenderer(mermaid, self._project.root / ".cache" / "diagrams")
-            return with_svgs(output, self._diagrams.render(diagrams_in(output)))
-        except Exception as exc:
-            self._diagrams_failed = True
+        if self._diagrams is None:
             # Info, not a warning: the site is complete without it (readers' browsers draw them).
-            log.info(f"Diagrams are left for the browser to draw ({type(exc).__name__}: {exc}); "
-                     f"install Debian's chromium and Playwright to draw them at build time.")
-            return output
+            self._diagrams = BuildDiagrams(self._project.mermaid_path, self._project.root / ".cache" / "diagrams",
+                                           self._project.options.prerender_diagrams, log.info)
+        return self._diagrams.draw(output)
 
     def _with_mermaid(self, output: str, page: MkPage) -> str:
         """Load the local Mermaid before Material looks for it, so it never fetches one from a CDN."""
@@ -297,7 +284,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
     def _close_diagrams(self) -> None:
         if self._diagrams is not None:
             self._diagrams.close()
-        self._diagrams, self._diagrams_failed = None, False
+        self._diagrams = None
 
     def _write_llms_copies(self, site: Path, config: MkDocsConfig) -> None:
         urls = {src: u.url for src, u in self._analysis.urls.items()}
