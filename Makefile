@@ -7,15 +7,18 @@ STAMP := $(VENV)/.installed
 # Mermaid is served from the site itself (no CDN), fetched from the npm registry at a pinned version.
 MERMAID_VERSION := 11.6.0
 MERMAID_JS := .cache/assets/mermaid-$(MERMAID_VERSION).min.js
+# The renderer `make site` builds with: mkdocs (default), properdocs or zensical (README, "Renderers").
+RENDERER ?= mkdocs
+RENDERERS := mkdocs properdocs zensical
 
-.PHONY: site test test-lowest serve check lint clean assets
+.PHONY: site sites test test-lowest serve check lint clean assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,zensical,properdocs]'
 	touch $(STAMP)
 
 $(MERMAID_JS):
@@ -29,11 +32,16 @@ assets: $(MERMAID_JS)
 check: $(STAMP)
 	$(BIN)/kb check --strict
 
+# `kb check --strict`, then a strict build: `kb build --strict` runs `mkdocs build --strict` for MkDocs.
 site: check assets
-	$(BIN)/mkdocs build --strict
+	$(BIN)/kb build --strict --renderer $(RENDERER)
+
+# The project built by every renderer in turn, as CI does (the last one's site stays in site/).
+sites: check assets
+	for renderer in $(RENDERERS); do $(BIN)/kb build --strict --renderer $$renderer || exit 1; done
 
 serve: $(STAMP) assets
-	$(BIN)/kb serve
+	$(BIN)/kb serve --renderer $(RENDERER)
 
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks

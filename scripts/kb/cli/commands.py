@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kb.build.renderers import RENDERERS
 from kb.check.analysis import Analysis, WorkerFailed, affected_by, analyse, default_jobs, restrict
 from kb.check.changes import changes_since
 from kb.config.project import ConfigError, Project
@@ -97,14 +99,27 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--tag", action="append", dest="tags", help="a tag key from docs/tags.yml (repeatable; "
                      "default: the tags of the section's index.md)")
     new.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path, help="path to mkdocs.yml")
+    build = sub.add_parser(
+        "build", help="build the site into site/ with MkDocs, ProperDocs or Zensical",
+        description="Build the site with the chosen renderer and the same front-matter semantics on each: nav "
+                    "order, slugs and redirects, drafts, unlisted pages, meta, the glossary, tooltips, search.",
+        epilog="Examples:\n  kb build\n  kb build --renderer zensical --strict\n"
+               "Exit status: 0 built, 1 findings or a failed build, 2 usage or configuration problem.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    build.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path, help="path to mkdocs.yml")
+    build.add_argument("--renderer", choices=sorted(RENDERERS), default="mkdocs", help="renderer (default: mkdocs)")
+    build.add_argument("--strict", action="store_true", help="fail on warnings too, the renderer's included")
     serve = sub.add_parser(
         "serve", help="live preview, drafts included",
-        description="Start MkDocs' live-reloading preview server; draft pages are shown.",
-        epilog="Example: kb serve -a 127.0.0.1:8001",
+        description="Start the renderer's live-reloading preview server; draft pages are shown.",
+        epilog="Examples:\n  kb serve -a 127.0.0.1:8001\n  kb serve --renderer zensical",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     serve.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path, help="path to mkdocs.yml")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000",
                        help="address to serve on (default: 127.0.0.1:8000)")
+    serve.add_argument("--renderer", choices=sorted(RENDERERS), default="mkdocs", help="renderer (default: mkdocs)")
     sub.add_parser("rules", help="list every rule code with its explanation",
                    description="List every rule code, its default severity and what it means.",
                    epilog="Example: kb rules")
@@ -127,10 +142,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _glossary_export(args)
     if args.command == "new":
         return _new_page(args)
+    if args.command == "build":
+        return _build(args)
     if args.command == "serve":
-        # Become MkDocs' server process, so that Ctrl+C and signals reach it directly.
-        command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(args.config_file), "-a", args.dev_addr]
-        os.execv(sys.executable, command)
+        if RENDERERS[args.renderer].runs_plugin:
+            # Become the server process, so that Ctrl+C and signals reach it directly.
+            command = [sys.executable, "-m", RENDERERS[args.renderer].module, "serve", "-f", str(args.config_file),
+                       "-a", args.dev_addr]
+            os.execv(sys.executable, command)
+        return _serve(args)
     try:
         project = Project.from_config_file(args.config_file)
         changes = changes_since(project, args.changed_since) if args.changed_since else None
@@ -221,6 +241,49 @@ class Progress:
     def close(self) -> None:
         if self.live:
             sys.stderr.write("\n")
+
+
+def _build(args: argparse.Namespace) -> int:
+    from kb.build.pipeline import BuildError, build
+
+    try:
+        result = build(args.config_file, args.renderer, strict=args.strict)
+    except ConfigError as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (BuildError, WorkerFailed) as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS
+    if result.findings:
+        sys.stderr.write(FORMATTERS["human"](result.findings, result.checked))
+    failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
+    if any(f.severity in failing for f in result.findings):
+        print("kb: the site was not built; fix the findings above and build again.", file=sys.stderr)
+        return EXIT_FINDINGS
+    for src in result.missing:
+        print(f"kb: {src} was not written where its URL says; kb's steps skipped it. Check the renderer's "
+              "messages above.", file=sys.stderr)
+    if args.renderer != "mkdocs" or result.missing:
+        print(f"Built the site into {result.site} with {args.renderer}.", file=sys.stderr)
+    return EXIT_FINDINGS if result.missing and args.strict else EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kb.build.pipeline import serve
+
+    def say(message: str) -> None:
+        print(f"kb: {message}", file=sys.stderr)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # so that the preview server started for the copy stops too
+
+    signal.signal(signal.SIGTERM, stop)
+
+    try:
+        return serve(args.config_file, args.renderer, args.dev_addr, on_change=say)
+    except ConfigError as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _new_page(args: argparse.Namespace) -> int:

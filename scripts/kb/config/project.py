@@ -78,6 +78,8 @@ class Project:
     docs_dir: Path
     site_url: str = ""
     site_name: str = ""
+    site_description: str = ""
+    site_dir: Path | None = None  # where the renderer writes the site (MkDocs' default: site/ beside mkdocs.yml)
     use_directory_urls: bool = True
     options: Options = field(default_factory=Options)
     nav: Any = None

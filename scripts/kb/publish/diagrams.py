@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ _BLOCK = re.compile(r'<pre class="mermaid"><code>([^<]*)</code></pre>')
 _MAX_WIDTH = re.compile(r'(<svg\b[^>]*?)\s+style="max-width:\s*([0-9.]+)px;?"')
 _WIDTH_100 = re.compile(r'(<svg\b[^>]*?)\swidth="100%"')
 CHROMIUM = Path("/usr/bin/chromium")
+# Where the site serves its own Mermaid, for the diagrams left to readers' browsers.
+MERMAID_URL = "assets/javascripts/mermaid.min.js"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Each drawing's id comes from its source: Mermaid scopes the drawing's styles by id, so two drawings
 # on one page (one drawn now, one from the cache) must never share one.
@@ -118,3 +121,36 @@ def available() -> bool:
     except ImportError:
         return False
     return CHROMIUM.exists()
+
+
+class BuildDiagrams:
+    """Diagrams drawn for one build, page by page: Chromium started at the first diagram, and after a
+    failure the rest left for readers' browsers (said once through `report`, as the site is complete)."""
+
+    def __init__(self, mermaid_js: Path | None, cache_dir: Path, enabled: bool,
+                 report: Callable[[str], None]) -> None:
+        self.mermaid_js, self.cache_dir, self.report = mermaid_js, cache_dir, report
+        self.enabled = enabled and mermaid_js is not None
+        self._renderer: DiagramRenderer | None = None
+        self._failed = False
+
+    def draw(self, page: str) -> str:
+        """The built page with its diagrams as SVG, when they can be drawn here."""
+        if not self.enabled or self._failed or self.mermaid_js is None:
+            return page
+        try:
+            if self._renderer is None:
+                if not available():
+                    raise RuntimeError(f"Playwright or {CHROMIUM} is missing")
+                self._renderer = DiagramRenderer(self.mermaid_js, self.cache_dir)
+            return with_svgs(page, self._renderer.render(diagrams_in(page)))
+        except Exception as exc:
+            self._failed = True
+            self.report(f"Diagrams are left for the browser to draw ({type(exc).__name__}: {exc}); "
+                        "install Debian's chromium and Playwright to draw them at build time.")
+            return page
+
+    def close(self) -> None:
+        if self._renderer is not None:
+            self._renderer.close()
+        self._renderer, self._failed = None, False

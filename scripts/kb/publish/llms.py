@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.pages.nav import NavItem, NavSection, in_built_nav, walk_pages
-from kb.pages.page import Page
+from kb.config.project import Project
+from kb.pages.nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
+from kb.pages.page import Page, load_page
 
 # Inline links and images `](target "title")` and reference definitions `[x]: target`. Both patterns
 # run in linear time: the target is a run of characters that cannot start it again.
@@ -121,3 +122,14 @@ def write_copies(site: Path, site_name: str, summary: str, nav: list[NavItem], p
         target = site / markdown_url(page.url)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.markdown, encoding="utf-8")
+
+
+def write_site_copies(site: Path, project: Project, pages: dict[str, Page], urls: dict[str, str], site_name: str,
+                      summary: str, site_url: str, bodies: dict[str, str] | None = None) -> None:
+    """`llms.txt`, `llms-full.txt` and the Markdown copies of a built site, pages read again where the
+    analysis came from the cache (it keeps no text)."""
+    loaded = [p if p.text is not None else load_page(project, p.src)[0] for p in pages.values()]
+    base = site_url or "/"
+    base = base if base.endswith("/") else base + "/"
+    copies = published(loaded, urls, base, bodies)
+    write_copies(site, site_name, summary, build_nav(loaded), copies, base)

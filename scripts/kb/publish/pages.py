@@ -6,7 +6,10 @@ import datetime
 import html
 import re
 
+from kb.pages.urls import relative_url
+
 _H1_END = re.compile(r"</h1>", re.IGNORECASE)
+_BUNDLE_SCRIPT = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>')
 # A tag's heading on the tags index, as Material writes it: the label in a span, then a permalink.
 _TAG_HEADING = re.compile(r'(<h2 id="tag:[^"]*">\s*<span class="md-tag">([^<]*)</span>[^\n]*?</h2>)')
 
@@ -53,3 +56,11 @@ def with_tag_descriptions(page: str, descriptions: dict[str, str]) -> str:
         return f'{match.group(1)}\n<p class="kb-tag-description">{html.escape(description)}</p>'
 
     return _TAG_HEADING.sub(describe, page)
+
+
+def before_bundle(output: str, url: str, page_url: str) -> str:
+    """The page with a script of the site's own loaded just before the theme's bundle (Material's and Zensical's)."""
+    tag = f'<script src="{html.escape(relative_url(url, page_url))}"></script>\n'
+    bundle = _BUNDLE_SCRIPT.search(output)
+    at = bundle.start() if bundle else output.rfind("</body>")
+    return output[:at] + tag + output[at:] if at >= 0 else output

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gzip
 import html
-import json
 import logging
-import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote as urlquote
@@ -37,40 +33,32 @@ from kb.check.analysis import (
 )
 from kb.config.mkdocs import project_from_config
 from kb.config.project import ConfigError, Options, Project
-from kb.glossary.annotate import annotate_html
-from kb.glossary.matcher import TermMatcher
 from kb.glossary.render import glossary_markdown, mentioned_on
 from kb.links.check import LinkIndex
 from kb.pages.nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
 from kb.pages.page import Page, load_page
 from kb.pages.source import SourceText
-from kb.pages.urls import PageUrl, compute_urls, relative_url
+from kb.pages.urls import PageUrl, compute_urls
+from kb.publish.content import page_content
 from kb.publish.csp import add_policy
-from kb.publish.diagrams import CHROMIUM, DiagramRenderer, diagrams_in, with_svgs
-from kb.publish.diagrams import available as diagrams_available
-from kb.publish.llms import published, write_copies
-from kb.publish.pages import single_site_name, with_review_date, with_tag_descriptions
-from kb.publish.search import spelling_variants
+from kb.publish.diagrams import MERMAID_URL, BuildDiagrams
+from kb.publish.llms import write_site_copies
+from kb.publish.meta import with_meta
+from kb.publish.pages import before_bundle, single_site_name, with_tag_descriptions
+from kb.publish.redirects import built_dests, write_redirects
+from kb.publish.search import add_material_fields, page_names
+from kb.publish.sitemap import prune_sitemap
 from kb.publish.trim import remove_source_maps, remove_unused_languages
 from kb.render.facts import FactsExtension
 from kb.render.scan import GLOSSARY_MARKER
 from kb.report.findings import Severity
 from kb.site.config import CONFIG_SCHEME
-from kb.site.redirects import redirect_html
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
-MERMAID_URL = "assets/javascripts/mermaid.min.js"
 SEARCH_SCRIPT_URL = "assets/javascripts/kb-search.js"
 SEARCH_SCRIPT = Path(__file__).parent.parent / "publish" / "assets" / "kb-search.js"
-_BUNDLE_SCRIPT = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>')
-# Extra search fields (Material's search indexes every field named in its config).
-SEARCH_ABBREVIATIONS = "kb_abbreviations"
-SEARCH_VARIANTS = "kb_variants"  # the British or American spelling of the page's -ize and -ise words
-SEARCH_COVERS = "kb_covers"
-SEARCH_MENTIONS = "kb_mentions"
 _LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.INFO: logging.INFO}
-_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 class KbPlugin(BasePlugin):  # type: ignore[type-arg]
@@ -90,14 +78,11 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         self._time_limit = contextlib.ExitStack()
         self._unlisted_urls: set[str] = set()
         self._loaded: dict[str, Page] = {}
-        self._matcher = TermMatcher([])
-        self._shorts: dict[str, str] = {}
         self._tag_descriptions: dict[str, str] = {}
         self._mermaid_missing_reported = False
         self._mentioned_on: dict[str, list[str]] = {}
         self._generated: dict[str, str] = {}  # pages whose Markdown kb generated, as rendered
-        self._diagrams: DiagramRenderer | None = None
-        self._diagrams_failed = False
+        self._diagrams: BuildDiagrams | None = None
 
     @property
     def _analysis(self) -> Analysis:
@@ -138,8 +123,6 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             raise PluginError(f"Stopping the build: Python-Markdown hangs on {', '.join(hanging)} (KB107); "
                               "run `kb check` for the line to fix.")
         self._unlisted_urls = set()
-        self._matcher = analyser.glossary.matcher
-        self._shorts = {t.id: t.short for t in analyser.glossary.terms.values()}
         self._tag_descriptions = {t.label: t.description for t in (analyser.tags or {}).values()}
         mermaid = self._project.mermaid_path
         if mermaid is not None:
@@ -275,10 +258,8 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         return html_text
 
     def _page_content(self, html_text: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-        ours = self._pages.get(page.file.src_uri)
-        if ours is not None and self._project.options.show_review_date:
-            html_text = with_review_date(html_text, ours.meta.get("last_reviewed"))
-        return self._with_glossary(html_text, page)
+        return page_content(self._project.options, self._run.glossary, self._pages, self._urls,
+                            page.file.src_uri, html_text)
 
     on_page_content = CombinedEvent(_render_ended, _page_content)
 
@@ -291,24 +272,6 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
                     f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}{hint}")
         return env
 
-    def _with_glossary(self, html_text: str, page: MkPage) -> str:
-        options = self._project.options
-        glossary_page = options.glossary_page
-        wanted = options.tooltips or options.link_first_mention
-        if page.file.src_uri == glossary_page or not self._matcher.names or not wanted:
-            return html_text
-        urls = self._urls
-        link_for = None
-        if options.link_first_mention and glossary_page in urls and page.file.src_uri in urls:
-            base = relative_url(urls[glossary_page].url, urls[page.file.src_uri].url)
-
-            def link_for(term_id: str) -> str:
-                return f"{base}#{term_id}"
-
-        shorts = self._shorts if options.tooltips else {}
-        return annotate_html(html_text, self._matcher, shorts, link_for,
-                             options.tooltips_per_section, options.tooltips_per_100_words)
-
     def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
         output = single_site_name(self._with_meta(output, page), config.site_name)
         if 'class="mermaid"' in output:
@@ -316,7 +279,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             if 'class="mermaid"' in output:  # not drawn at build time: the browser draws it
                 output = self._with_mermaid(output, page)
         if self._project.options.forgiving_search:
-            output = _before_bundle(output, SEARCH_SCRIPT_URL, page.url)  # it wraps the Worker the bundle makes
+            output = before_bundle(output, SEARCH_SCRIPT_URL, page.url)  # it wraps the Worker the bundle makes
         if self._tag_descriptions and 'class="md-tag"' in output:
             output = with_tag_descriptions(output, self._tag_descriptions)
         if self._project.options.content_security_policy:
@@ -332,36 +295,17 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         ours = self._analysis.pages.get(page.file.src_uri)
         if ours is None:
             return output
-        extra = []
-        keywords = ours.meta.get("keywords")
-        if isinstance(keywords, list) and keywords:
-            content = html.escape(", ".join(str(k) for k in keywords), quote=True)
-            extra.append(f'<meta name="keywords" content="{content}">')
-        if ours.unlisted:
-            extra.append('<meta name="robots" content="noindex">')
-            if page.canonical_url:
-                self._unlisted_urls.add(page.canonical_url)
-        if not extra:
-            return output
-        return output.replace("</head>", "\n".join(extra) + "\n</head>", 1)
+        if ours.unlisted and page.canonical_url:
+            self._unlisted_urls.add(page.canonical_url)
+        return with_meta(output, ours)
 
     def _with_diagrams(self, output: str, page: MkPage) -> str:
         """Diagrams drawn as SVG now, when Chromium is here, so readers need no Mermaid at all."""
-        mermaid = self._project.mermaid_path
-        if not self._project.options.prerender_diagrams or mermaid is None or self._diagrams_failed:
-            return output
-        try:
-            if self._diagrams is None:
-                if not diagrams_available():
-                    raise RuntimeError(f"Playwright or {CHROMIUM} is missing")
-                self._diagrams = DiagramRenderer(mermaid, self._project.root / ".cache" / "diagrams")
-            return with_svgs(output, self._diagrams.render(diagrams_in(output)))
-        except Exception as exc:
-            self._diagrams_failed = True
+        if self._diagrams is None:
             # Info, not a warning: the site is complete without it (readers' browsers draw them).
-            log.info(f"Diagrams are left for the browser to draw ({type(exc).__name__}: {exc}); "
-                     f"install Debian's chromium and Playwright to draw them at build time.")
-            return output
+            self._diagrams = BuildDiagrams(self._project.mermaid_path, self._project.root / ".cache" / "diagrams",
+                                           self._project.options.prerender_diagrams, log.info)
+        return self._diagrams.draw(output)
 
     def _with_mermaid(self, output: str, page: MkPage) -> str:
         """Load the local Mermaid before Material looks for it, so it never fetches one from a CDN."""
@@ -373,7 +317,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
                 self._mermaid_missing_reported = True
             return output
         # Before Material's bundle: it decides at start-up whether a global `mermaid` exists.
-        return _before_bundle(output, MERMAID_URL, page.url)
+        return before_bundle(output, MERMAID_URL, page.url)
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -387,9 +331,9 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         if options.llms_txt:
             self._write_llms_copies(site, config)
         if self._project.options.redirects:
-            self._write_redirects(site, files_built=self._built_dests(site))
+            write_redirects(site, self._analysis.urls, built_dests(site, self._analysis.urls))
         if self._unlisted_urls:
-            _prune_sitemap(site, self._unlisted_urls)
+            prune_sitemap(site, self._unlisted_urls)
 
     def on_build_error(self, error: Exception) -> None:
         self._time_limit.close()
@@ -399,81 +343,19 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
     def _close_diagrams(self) -> None:
         if self._diagrams is not None:
             self._diagrams.close()
-        self._diagrams, self._diagrams_failed = None, False
+        self._diagrams = None
 
     def _write_llms_copies(self, site: Path, config: MkDocsConfig) -> None:
-        pages = [p if p.text is not None else load_page(self._project, p.src)[0]
-                 for p in self._analysis.pages.values()]
         urls = {src: u.url for src, u in self._analysis.urls.items()}
-        base = config.site_url or "/"
-        base = base if base.endswith("/") else base + "/"
-        copies = published(pages, urls, base, self._generated)
-        write_copies(site, config.site_name, config.site_description or "", build_nav(pages), copies, base)
+        write_site_copies(site, self._project, self._analysis.pages, urls, config.site_name,
+                          config.site_description or "", config.site_url or "", self._generated)
 
     def _add_search_synonyms(self, site: Path) -> None:
         """Index every name of the terms a page covers or mentions, so that "RAG" finds the pages that
-        spell it out and the other way round. Names of the terms a page explains in depth (the
-        glossary's `page`) weigh like a title, their abbreviations more (so that "LLM" finds the page
-        that explains LLMs before those about LLMOps); names of terms it only mentions weigh a little."""
-        index_path = site / "search" / "search_index.json"
-        if not index_path.is_file():
-            return
-        data = json.loads(index_path.read_text(encoding="utf-8"))
-        by_url = {u.url: src for src, u in self._analysis.urls.items()}
-        terms = self._analysis.glossary.terms
-        in_depth: dict[str, set[str]] = {}
-        for term in terms.values():
-            in_depth.setdefault(term.page.split("#", 1)[0], set()).add(term.id)
-        for doc in data.get("docs", []):
-            location = doc.get("location", "")
-            if self._project.options.forgiving_search:
-                variants = spelling_variants(f"{doc.get('title', '')} {doc.get('text', '')}")
-                if variants:
-                    doc[SEARCH_VARIANTS] = variants
-            if "#" in location or location not in by_url:
-                continue
-            src = by_url[location]
-            scan = self._analysis.index.scans.get(src)
-            covered = in_depth.get(src, set())
-            mentioned = set(scan.terms if scan else ()) - covered
-            abbreviations = sorted({terms[t].abbreviation for t in covered if t in terms and terms[t].abbreviation})
-            if abbreviations:
-                doc[SEARCH_ABBREVIATIONS] = " ".join(abbreviations)
-            for field, ids in ((SEARCH_COVERS, covered), (SEARCH_MENTIONS, mentioned)):
-                names = sorted({name for term_id in ids if term_id in terms for name in terms[term_id].names})
-                if names:
-                    doc[field] = " ".join(names)
-        fields = data.setdefault("config", {}).setdefault("fields", {})
-        # Material weighs tag labels a thousand times a title, so a broad label ("Agents and LLMOps")
-        # would put every page of its tag above the page that answers the query ("LLM"); a tag weighs
-        # like a title here.
-        if isinstance(fields.get("tags"), dict):
-            fields["tags"]["boost"] = min(fields["tags"].get("boost", 1000), 1000)
-        fields[SEARCH_ABBREVIATIONS] = {"boost": 3000}
-        fields[SEARCH_VARIANTS] = {"boost": 1}
-        fields[SEARCH_COVERS] = {"boost": 1000}
-        fields[SEARCH_MENTIONS] = {"boost": 10}
-        index_path.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
-
-    def _built_dests(self, site: Path) -> set[str]:
-        return {u.dest for u in self._analysis.urls.values() if (site / u.dest).exists()}
-
-    def _write_redirects(self, site: Path, files_built: set[str]) -> None:
-        claimed = {u.url for u in self._analysis.urls.values()}
-        for page_url in self._analysis.urls.values():
-            if not page_url.redirected or page_url.dest not in files_built or page_url.default_url in claimed:
-                continue
-            target = site / page_url.default_dest
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(redirect_html(relative_url(page_url.url, page_url.default_url)), encoding="utf-8")
-
-
-def _before_bundle(output: str, url: str, page_url: str) -> str:
-    """The page with a script of the site's own loaded just before Material's bundle."""
-    tag = f'<script src="{html.escape(relative_url(url, page_url))}"></script>\n'
-    bundle = _BUNDLE_SCRIPT.search(output)
-    at = bundle.start() if bundle else output.rfind("</body>")
-    return output[:at] + tag + output[at:] if at >= 0 else output
+        spell it out and the other way round (see kb.publish.search)."""
+        names = page_names(self._analysis.glossary, self._analysis.index.scans)
+        by_url = {u.url: names[src] for src, u in self._analysis.urls.items() if src in names}
+        add_material_fields(site / "search" / "search_index.json", by_url, self._project.options.forgiving_search)
 
 
 def _link_structure(items: list[Any], parent: Section | None) -> None:
@@ -487,19 +369,3 @@ def _link_pages(pages: list[MkPage]) -> None:
     for i, page in enumerate(pages):
         page.previous_page = pages[i - 1] if i > 0 else None
         page.next_page = pages[i + 1] if i + 1 < len(pages) else None
-
-
-def _prune_sitemap(site: Path, urls: set[str]) -> None:
-    sitemap = site / "sitemap.xml"
-    if not sitemap.is_file():
-        return
-    ET.register_namespace("", _SITEMAP_NS)
-    tree = ET.parse(sitemap)
-    root = tree.getroot()
-    for entry in list(root):
-        loc = entry.find(f"{{{_SITEMAP_NS}}}loc")
-        if loc is not None and (loc.text or "").strip() in urls:
-            root.remove(entry)
-    tree.write(sitemap, encoding="UTF-8", xml_declaration=True)
-    with gzip.GzipFile(site / "sitemap.xml.gz", "wb", mtime=0) as gz:
-        gz.write(sitemap.read_bytes())
