@@ -190,8 +190,10 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             # Material writes the description into an attribute without escaping it.
             meta["description"] = html.escape(meta["description"], quote=True)
         tags = self._analysis.tags
-        if tags and isinstance(meta.get("tags"), list):
-            meta["tags"] = [tags[t].label if isinstance(t, str) and t in tags else t for t in meta["tags"]]
+        if isinstance(meta.get("tags"), list):
+            # Keys become their labels; Docusaurus inline tags ({label, permalink}) are their label.
+            meta["tags"] = [t.get("label") if isinstance(t, dict) else
+                            tags[t].label if tags and isinstance(t, str) and t in tags else t for t in meta["tags"]]
         if ours.unlisted:
             meta["search"] = {**(meta.get("search") or {}), "exclude": True}
         page.meta = meta

@@ -1,0 +1,469 @@
+"""MDX and Docusaurus syntax to Python-Markdown: admonitions, tabs, comments, imports, components; line by line, in linear time."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kb.importer.docusaurus import ADMONITION_TYPES
+from kb.report.findings import Finding
+from kb.report.rules import rule
+
+MAX_DEPTH = 16  # containers (admonitions, tabs) nested deeper are left as text, with a finding
+MAX_STATEMENT_LINES = 200  # an `export` spanning more lines than this is not a statement kb removes
+INDENT = "    "
+# Single-line, linear patterns only: no nested quantifiers, nothing that can backtrack for long.
+_TAG_NAME = re.compile(r"</?([A-Za-z][\w.]*)")
+_ATTRIBUTE = re.compile(r"""([A-Za-z_:][-\w:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|\{([^{}]*)\}))?""")
+_COMPONENT = re.compile(r"<(/?)([A-Z][\w.]*)")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]")
+
+
+@dataclass
+class Converted:
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+    needs: set[str] = field(default_factory=set)  # Markdown extensions the result relies on
+
+
+@dataclass
+class _Block:
+    kind: str  # root, admonition, tabs, tab, details
+    line: int
+    title: str = ""
+    variant: str = ""
+    colons: int = 0
+    default: bool = False
+    children: list[_Block | str] = field(default_factory=list)
+
+
+def _fence_of(stripped: str) -> str | None:
+    if stripped.startswith("```") or stripped.startswith("~~~"):
+        char = stripped[0]
+        run = len(stripped) - len(stripped.lstrip(char))
+        if char == "`" and "`" in stripped[run:]:
+            return None  # inline code such as ```x```
+        return char * run
+    return None
+
+
+def _closes(stripped: str, fence: str) -> bool:
+    return stripped.startswith(fence) and not stripped.lstrip(fence[0]).strip()
+
+
+def convert(text: str, shown: str, first_line: int = 1, mdx: bool = True) -> Converted:
+    """Convert one page body; `first_line` is the file line the body starts on, for findings.
+    With `mdx` false (raw notes) import/export lines and JSX are left alone."""
+    result = Converted("")
+    lines = _drop_statements(text.split("\n"), shown, first_line, result) if mdx else text.split("\n")
+    root = _parse(lines, shown, first_line, result)
+    out: list[str] = []
+    _emit(root, "", out)
+    body = "\n".join(out)
+    if mdx:
+        body = _inline(body, shown, first_line, result, text)
+    result.text = body
+    return result
+
+
+def _note(result: Converted, code: str, shown: str, line: int, message: str, hint: str = "") -> None:
+    result.findings.append(rule(code).finding(shown, line, 1, message, hint))
+
+
+def _drop_statements(lines: list[str], shown: str, first_line: int, result: Converted) -> list[str]:
+    """MDX `import` and `export` statements (outside code) become blank lines, so line numbers hold."""
+    out = list(lines)
+    fence: str | None = None
+    i = 0
+    while i < len(lines):
+        stripped = lines[i].strip()
+        if fence is not None:
+            if _closes(stripped, fence):
+                fence = None
+            i += 1
+            continue
+        opened = _fence_of(stripped)
+        if opened:
+            fence = opened
+            i += 1
+            continue
+        line = lines[i]
+        if line.startswith("import ") or line.startswith("export "):
+            end = _statement_end(lines, i)
+            if end is None:
+                _note(result, "KB703", shown, first_line + i,
+                      f"The `{line.split()[0]}` statement at line {first_line + i} of {shown} never ends; "
+                      "only its first line is removed.", "Check the source for an unclosed bracket.")
+                end = i
+            for j in range(i, end + 1):
+                out[j] = ""
+            _note(result, "KB707", shown, first_line + i,
+                  f"The MDX `{line.split()[0]}` statement at line {first_line + i} of {shown} was removed.")
+            i = end + 1
+            continue
+        i += 1
+    return out
+
+
+def _statement_end(lines: list[str], start: int) -> int | None:
+    """The last line of a JavaScript statement starting at `start`: brackets balanced, strings skipped."""
+    depth = 0
+    quote = ""
+    for j in range(start, min(len(lines), start + MAX_STATEMENT_LINES)):
+        line = lines[j]
+        k = 0
+        while k < len(line):
+            ch = line[k]
+            if quote:
+                if ch == "\\":
+                    k += 1
+                elif ch == quote:
+                    quote = ""
+            elif ch in "'\"`":
+                quote = ch
+            elif ch in "([{":
+                depth += 1
+            elif ch in ")]}":
+                depth -= 1
+            elif ch == "/" and line.startswith("//", k):
+                break
+            k += 1
+        if quote in "'\"":
+            quote = ""  # plain strings end with their line
+        if depth <= 0 and not quote:
+            stripped = line.rstrip()
+            following = lines[j + 1].strip() if j + 1 < len(lines) else ""
+            if not stripped.endswith(("=", "=>", "(", ",", "{", "[")) and not following.startswith((".", "?", ":")):
+                return j
+    return None
+
+
+def _parse(lines: list[str], shown: str, first_line: int, result: Converted) -> _Block:
+    root = _Block("root", first_line)
+    stack = [root]
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        number = first_line + index
+        stripped = line.strip()
+        top = stack[-1]
+        if fence is not None:
+            top.children.append(line)
+            if _closes(stripped, fence):
+                fence = None
+            continue
+        opened = _fence_of(stripped)
+        if opened:
+            fence = opened
+            top.children.append(line)
+            continue
+        if stripped.startswith(":::"):
+            if _admonition(stripped, number, stack, shown, result):
+                continue
+        elif stripped.startswith("<") and _jsx_block(stripped, number, stack, shown, result):
+            continue
+        stack[-1].children.append(line)
+    for block in reversed(stack[1:]):
+        what = {"admonition": f"`:::{block.variant}`", "tabs": "`<Tabs>`", "tab": "`<TabItem>`",
+                "details": "`<details>`"}[block.kind]
+        _note(result, "KB703", shown, block.line,
+              f"The {what} opened at line {block.line} of {shown} is never closed; it is closed at the end of the page.",
+              "Check the converted page, and close the block in the source if you import again.")
+    return root
+
+
+def _admonition(stripped: str, number: int, stack: list[_Block], shown: str, result: Converted) -> bool:
+    colons = len(stripped) - len(stripped.lstrip(":"))
+    rest = stripped[colons:].strip()
+    if not rest:
+        for depth in range(len(stack) - 1, 0, -1):
+            if stack[depth].kind == "admonition" and stack[depth].colons == colons:
+                del stack[depth:]
+                return True
+        _note(result, "KB703", shown, number, f"The `{stripped}` at line {number} of {shown} closes nothing; "
+              "it is kept as text.", "Remove it from the source, or open an admonition before it.")
+        return False
+    word_end = 0
+    while word_end < len(rest) and (rest[word_end].isalnum() or rest[word_end] in "-_"):
+        word_end += 1
+    variant, title = rest[:word_end], rest[word_end:].strip()
+    if not variant:
+        return False
+    if title.startswith("[") and title.endswith("]"):
+        title = title[1:-1].strip()
+    elif title.startswith("{") and title.endswith("}"):
+        found = _attributes(title[1:-1])
+        title = found.get("title", "")
+    if len(stack) > MAX_DEPTH:
+        _note(result, "KB703", shown, number, f"The admonition at line {number} of {shown} is nested more than "
+              f"{MAX_DEPTH} levels deep; it is kept as text.", "Flatten the nesting in the source.")
+        return False
+    kind = ADMONITION_TYPES.get(variant.lower())
+    if kind is None:
+        _note(result, "KB703", shown, number, f"`:::{variant}` at line {number} of {shown} is not a Docusaurus "
+              "admonition type; it became a note.", f"Change `!!! note` to the intended type by hand.")
+        kind = "note"
+    block = _Block("admonition", number, title=title, variant=kind, colons=colons)
+    stack[-1].children.append(block)
+    stack.append(block)
+    result.needs.add("admonition")
+    _note(result, "KB707", shown, number, f"`:::{variant}` at line {number} of {shown} became `!!! {kind}`.")
+    return True
+
+
+def _attributes(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for match in _ATTRIBUTE.finditer(text[:2000]):
+        value = match.group(2) if match.group(2) is not None else match.group(3)
+        if value is None and match.group(4) is not None:
+            inner = match.group(4).strip()
+            value = inner[1:-1] if len(inner) > 1 and inner[0] == inner[-1] and inner[0] in "'\"`" else inner
+        found[match.group(1)] = "" if value is None else value
+    return found
+
+
+def _jsx_block(stripped: str, number: int, stack: list[_Block], shown: str, result: Converted) -> bool:
+    """`<Tabs>`, `<TabItem>` and `<details>` lines that open or close a block; True when the line was one."""
+    match = _TAG_NAME.match(stripped)
+    if match is None:
+        return False
+    name = match.group(1)
+    closing = stripped.startswith("</")
+    kinds = {"Tabs": "tabs", "TabItem": "tab", "details": "details"}
+    if name not in kinds:
+        return False
+    kind = kinds[name]
+    if closing:
+        for depth in range(len(stack) - 1, 0, -1):
+            if stack[depth].kind == kind:
+                del stack[depth:]
+                return stripped == f"</{name}>"
+        return False
+    end = stripped.find(">")
+    if end < 0 or len(stack) > MAX_DEPTH:
+        return False
+    attributes = _attributes(stripped[len(name) + 1:end].rstrip("/"))
+    block = _Block(kind, number)
+    if kind == "tab":
+        block.title = attributes.get("label") or attributes.get("value") or "Tab"
+        block.default = "default" in attributes
+        result.needs.update({"pymdownx.tabbed", "pymdownx.superfences"})
+    elif kind == "tabs":
+        _note(result, "KB707", shown, number, f"`<Tabs>` at line {number} of {shown} became content tabs (`===`).")
+        if "groupId" in attributes:
+            _note(result, "KB703", shown, number, f"`groupId` of the tabs at line {number} of {shown} is not kept; "
+                  "Material links tabs with the same labels when `content.tabs.link` is on.")
+    else:
+        result.needs.add("pymdownx.details")
+    stack[-1].children.append(block)
+    stack.append(block)
+    rest = stripped[end + 1:].strip()
+    if kind == "details" and rest.startswith("<summary>") and "</summary>" in rest:
+        close = rest.find("</summary>")
+        block.title = rest[len("<summary>"):close].strip()
+        rest = rest[close + len("</summary>"):].strip()
+    if rest:
+        close_tag = f"</{name}>"
+        if rest.endswith(close_tag):
+            block.children.append(rest[: -len(close_tag)])
+            stack.pop()
+        else:
+            block.children.append(rest)
+    return True
+
+
+def _dedented(children: list[_Block | str]) -> list[_Block | str]:
+    texts = [c for c in children if isinstance(c, str) and c.strip()]
+    if not texts:
+        return children
+    margin = min(len(t) - len(t.lstrip(" \t")) for t in texts)
+    return [c[margin:] if isinstance(c, str) and c.strip() else c for c in children] if margin else children
+
+
+def _emit(block: _Block, indent: str, out: list[str]) -> None:
+    children = block.children if block.kind == "root" else _dedented(block.children)
+    if block.kind == "details":
+        children = [c for c in children if not (isinstance(c, str) and c.strip().startswith("<summary>")
+                                                and c.strip().endswith("</summary>"))]
+    _emit_children(children, indent, out)
+
+
+def _emit_children(children: list[_Block | str], indent: str, out: list[str]) -> None:
+    for child in children:
+        if isinstance(child, str):
+            out.append(indent + child if child.strip() else "")
+            continue
+        if child.kind == "tabs":  # only its items matter; text between them is JSX layout
+            _emit_children([c for c in child.children if isinstance(c, _Block)], indent, out)
+            continue
+        _blank(out)
+        if child.kind == "admonition":
+            title = f' "{_quote(child.title)}"' if child.title else ""
+            out.append(f"{indent}!!! {child.variant}{title}")
+        elif child.kind == "tab":
+            out.append(f'{indent}==={"+" if child.default else ""} "{_quote(child.title)}"')
+        else:
+            _summary(child, child.children)
+            out.append(f'{indent}??? note "{_quote(child.title or "Details")}"')
+        out.append("")
+        inner: list[str] = []
+        _emit(child, indent + INDENT, inner)
+        while inner and not inner[0].strip():
+            inner.pop(0)
+        out.extend(inner)
+        _blank(out)
+
+
+def _blank(out: list[str]) -> None:
+    if out and out[-1].strip():
+        out.append("")
+
+
+def _summary(block: _Block, children: list[_Block | str]) -> list[_Block | str]:
+    for index, child in enumerate(children):
+        if isinstance(child, str) and child.strip():
+            text = child.strip()
+            if text.startswith("<summary>") and text.endswith("</summary>") and not block.title:
+                block.title = text[len("<summary>"):-len("</summary>")].strip()
+                return children[:index] + children[index + 1:]
+            return children
+    return children
+
+
+def _quote(title: str) -> str:
+    return title.replace("\\", "\\\\").replace('"', "&quot;")
+
+
+def _inline(body: str, shown: str, first_line: int, result: Converted, original: str) -> str:
+    """Comments, `<!-- truncate -->`, heading ids and React components, outside code."""
+    lines = body.split("\n")
+    fence: str | None = None
+    in_comment = False
+    reported: set[str] = set()
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if fence is not None:
+            if _closes(stripped, fence):
+                fence = None
+            continue
+        opened = _fence_of(stripped)
+        if opened and not in_comment:
+            fence = opened
+            continue
+        if in_comment:
+            end = line.find("*/}")
+            if end < 0:
+                lines[index] = ""
+                continue
+            line = line[end + 3:]
+            in_comment = False
+        if stripped == "<!-- truncate -->" or stripped == "{/* truncate */}":
+            lines[index] = ""
+            continue
+        line, in_comment = _comments(line, _HEADING.match(line) is not None)
+        if "<" in line:
+            line = _components(line, shown, first_line, reported, result, original)
+        lines[index] = line
+    return "\n".join(lines)
+
+
+def _comments(line: str, heading: bool) -> tuple[str, bool]:
+    """`{/* ... */}` removed; on a heading, `{/* #id */}` becomes the attribute list `{#id}`."""
+    out: list[str] = []
+    position = 0
+    while True:
+        start = _outside_code(line, "{/*", position)
+        if start < 0:
+            out.append(line[position:])
+            return "".join(out).rstrip() if len(out) > 1 else "".join(out), False
+        out.append(line[position:start])
+        end = line.find("*/}", start + 3)
+        if end < 0:
+            return "".join(out).rstrip(), True
+        inner = line[start + 3:end].strip()
+        if heading and inner.startswith("#") and inner[1:] and " " not in inner:
+            out.append("{" + inner + "}")
+        position = end + 3
+
+
+def _outside_code(line: str, needle: str, start: int) -> int:
+    """The first `needle` at or after `start` that is not inside an inline code span."""
+    found = line.find(needle, start)
+    if found < 0 or "`" not in line:
+        return found
+    spans = _code_spans(line)
+    while found >= 0 and any(a <= found < b for a, b in spans):
+        found = line.find(needle, found + 1)
+    return found
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while True:
+        start = line.find("`", i)
+        if start < 0:
+            return spans
+        run = start
+        while run < len(line) and line[run] == "`":
+            run += 1
+        ticks = line[start:run]
+        end = line.find(ticks, run)
+        while end >= 0 and end + len(ticks) < len(line) and line[end + len(ticks)] == "`":
+            end = line.find(ticks, end + len(ticks) + 1)
+        if end < 0:
+            i = run
+            continue
+        spans.append((start, end + len(ticks)))
+        i = end + len(ticks)
+
+
+def _components(line: str, shown: str, first_line: int, reported: set[str], result: Converted,
+                original: str) -> str:
+    """React components (capitalised tags) unwrapped to their text; JSX-only attributes fixed on HTML tags."""
+    spans = _code_spans(line) if "`" in line else []
+    out: list[str] = []
+    position = 0
+    for match in _COMPONENT.finditer(line):
+        start = match.start()
+        if start < position or any(a <= start < b for a, b in spans):
+            continue
+        end = _tag_end(line, match.end())
+        if end < 0:
+            continue
+        name = match.group(2)
+        out.append(line[position:start])
+        position = end
+        if name not in reported:
+            reported.add(name)
+            found = original.find(f"<{name}")
+            line_number = first_line + (original.count("\n", 0, found) if found >= 0 else 0)
+            _note(result, "KB703", shown, line_number,
+                  f"The React component `<{name}>` in {shown} has no Markdown equivalent; the tag was removed and "
+                  "its text kept.", "Rewrite that passage in Markdown if the component did more than wrap text.")
+    out.append(line[position:])
+    text = "".join(out)
+    if "className=" in text:
+        text = text.replace("className=", "class=")
+    return text
+
+
+def _tag_end(line: str, start: int) -> int:
+    """The index after the `>` ending a tag begun before `start`, skipping quoted and braced values."""
+    depth = 0
+    quote = ""
+    i = start
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == ">" and depth <= 0:
+            return i + 1
+        i += 1
+    return -1
