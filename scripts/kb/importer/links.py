@@ -202,21 +202,33 @@ def _find(path: str, source_rel: str, index: LinkIndex) -> str | None:
             return _static("/" + inner[len("static/"):], index)
         return None
     if path.startswith("/"):
-        return _static(path, index) or index.by_url.get(path.strip("/")) or index.by_id.get(path.strip("/"))
+        return _static(path, index) or _by_url(path.strip("/"), index) or index.by_id.get(path.strip("/"))
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(source_rel), path))
-    if joined.startswith("../"):
-        return None
-    found = _by_source(joined, index)
+    found = _by_source(joined, index) if not joined.startswith("../") else None
+    if found is not None:
+        return found
+    # Docusaurus then tries a file path from the docs folder itself.
+    from_root = posixpath.normpath(path)
+    found = _by_source(from_root, index) if not from_root.startswith("../") else None
     if found is not None:
         return found
     # Docusaurus resolves extensionless links as URLs, relative to the page's own URL.
     url = _url_of(source_rel, index)
     if url is not None:
         resolved = posixpath.normpath(posixpath.join(url if _is_index(source_rel) else posixpath.dirname(url), path))
-        found = index.by_url.get(resolved.strip("/"))
+        found = _by_url(resolved.strip("/"), index)
         if found is not None:
             return found
     return index.by_id.get(joined)
+
+
+def _by_url(url: str, index: LinkIndex) -> str | None:
+    """A page by its Docusaurus URL; routes match without regard to case there, so here too."""
+    found = index.by_url.get(url)
+    if found is None:
+        folded = url.casefold()
+        found = next((page for known, page in index.by_url.items() if known.casefold() == folded), None)
+    return found
 
 
 def _is_index(source_rel: str) -> bool:

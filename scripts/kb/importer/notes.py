@@ -122,6 +122,21 @@ def tidy_headings(body: str, shown: str, first_line: int) -> Tidied:
     return Tidied("\n".join(out), title, position, findings)
 
 
+def plain_title(body: str, shown: str, first_line: int) -> tuple[str, list[Finding]]:
+    """A text note whose first line is short, unpunctuated and followed by a blank line: that line is its
+    title, made a heading."""
+    lines = body.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if start is None or start + 1 >= len(lines) or lines[start + 1].strip():
+        return body, []
+    line = lines[start].strip()
+    if len(line) > 100 or line.endswith((".", ":", ";", ",", "!", "?")) or line.startswith(("#", "-", "*", "<", "`")):
+        return body, []
+    lines[start] = f"# {line}"
+    return "\n".join(lines), [rule("KB707").finding(
+        shown, first_line + start, 1, f"The first line of {shown}, {line!r}, became its title heading.")]
+
+
 def first_heading(body: str) -> str | None:
     for line in body.split("\n"):
         parsed = atx(line)

@@ -15,6 +15,7 @@ from kb.config.project import ConfigError, Project
 from kb.importer import docusaurus, links, mdx, notes
 from kb.importer.plan import Plan, Write, decide
 from kb.importer.sources import CATEGORY_FILES, Source, SourceFile, detect, display_path, walk
+from kb.pages.page import pretty_name
 from kb.pages.source import read_limited
 from kb.render.facts import Renderer
 from kb.report.findings import Finding
@@ -234,6 +235,9 @@ def _read_page(source: Source, file: SourceFile, folder: str, project: Project, 
     body = converted.text
     title = meta.get("title") if isinstance(meta.get("title"), str) and meta["title"].strip() else None
     heading_position: int | None = None
+    if front.meta is None and not source.is_docusaurus and notes.first_heading(body) is None:
+        body, plain = notes.plain_title(body, file.display, front.body_line)
+        findings.extend(plain)
     if front.meta is None or not source.is_docusaurus:
         tidied = notes.tidy_headings(body, file.display, front.body_line)
         findings.extend(tidied.findings)
@@ -326,7 +330,9 @@ def _sections(source: Source, pages: list[Imported], categories: dict[str, docus
         category = categories.get(folder, docusaurus.Category())
         if explicit_nav and folder not in categories and folder not in indexes:
             continue
-        label = category.label or posixpath.basename(folder)
+        # Docusaurus labels a folder by its name as it is; notes folders get a readable one.
+        label = category.label or (posixpath.basename(folder) if source.is_docusaurus
+                                   else pretty_name(posixpath.basename(folder)))
         position = category.position if category.position is not None else folder_numbers.get(folder)
         existing = indexes.get(folder)
         if existing is not None:
