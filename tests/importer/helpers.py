@@ -28,7 +28,8 @@ def run_import(*args: str) -> tuple[int, dict[str, Any]]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         status = main(["import", *args, "--format", "json"])
-    return status, json.loads(out.getvalue())
+    text = out.getvalue()
+    return status, json.loads(text) if text else {}
 
 
 def tree_digest(root: Path) -> dict[str, str]:

@@ -359,7 +359,10 @@ def _inline(body: str, shown: str, first_line: int, result: Converted, original:
         if stripped == "<!-- truncate -->" or stripped == "{/* truncate */}":
             lines[index] = ""
             continue
-        line, in_comment = _comments(line, _HEADING.match(line) is not None)
+        heading = _HEADING.match(line) is not None
+        line, in_comment = _comments(line, heading)
+        if heading and "{#" in line:
+            result.needs.add("attr_list")
         if "<" in line:
             line = _components(line, shown, first_line, reported, result, original)
         lines[index] = line

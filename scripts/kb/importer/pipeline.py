@@ -513,7 +513,7 @@ def _config_findings(project: Project, needs: set[str], nav: list[Any], config: 
     names |= {n.rsplit(".", 1)[-1] for n in list(names)}
     shown = display_path(config)
     findings = []
-    for need in sorted(needs | {"attr_list"}):
+    for need in sorted(needs):
         if need not in names and need.rsplit(".", 1)[-1] not in names:
             setting = "  - pymdownx.tabbed:\n      alternate_style: true" if need == "pymdownx.tabbed" else f"  - {need}"
             findings.append(rule("KB705").finding(

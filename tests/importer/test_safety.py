@@ -1,0 +1,176 @@
+"""Safety of `kb import`: dry runs write nothing, existing files survive without --overwrite, an existing
+project's mkdocs.yml is reported on and never edited, and misspelt glossary terms are reported, not changed."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from ..conftest import write_site
+from .helpers import IMPORT_FIXTURES, build, check_errors, findings_of, run_import, tree_digest
+
+NOTES = IMPORT_FIXTURES / "notes"
+SITE = IMPORT_FIXTURES / "create-docusaurus"
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    into = tmp_path / "kb"
+    status, report = run_import(str(SITE), "--into", str(into), "--dry-run")
+    assert status == 0
+    assert report["dry_run"] is True
+    assert {f["action"] for f in report["files"]} == {"new"}
+    assert "mkdocs.yml" in {f["path"] for f in report["files"]}
+    assert not into.exists()
+
+
+def test_existing_files_are_kept_unless_overwrite(tmp_path: Path) -> None:
+    into = tmp_path / "kb"
+    run_import(str(NOTES), "--into", str(into))
+    page = into / "docs/prompting.md"
+    page.write_text("---\ntitle: Mine\ndescription: My own words.\n---\n\nKeep me.\n", encoding="utf-8")
+    status, report = run_import(str(NOTES), "--into", str(into))
+    assert status == 0
+    actions = {f["path"]: f["action"] for f in report["files"]}
+    assert actions["docs/prompting.md"] == "exists"
+    assert "Keep me." in page.read_text(encoding="utf-8")
+    assert any(f["path"] == "docs/prompting.md" for f in findings_of(report, "KB704"))
+    status, report = run_import(str(NOTES), "--into", str(into), "--overwrite")
+    assert {f["path"]: f["action"] for f in report["files"]}["docs/prompting.md"] == "overwrite"
+    assert "Keep me." not in page.read_text(encoding="utf-8")
+
+
+def test_a_symbolic_link_in_dir_is_not_written_through(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    into = write_site(tmp_path / "kb", {})
+    (into / "docs" / "basics").symlink_to(outside, target_is_directory=True)
+    status, report = run_import(str(NOTES), "--into", str(into))
+    assert list(outside.iterdir()) == []
+    assert any("symbolic link" in f["message"] for f in findings_of(report, "KB701"))
+    (into / "docs" / "basics").unlink()
+    (into / "docs").rename(into / "real-docs")
+    (into / "docs").symlink_to(outside, target_is_directory=True)
+    status, report = run_import(str(NOTES), "--into", str(into))
+    assert status == 2 and list(outside.iterdir()) == []
+
+
+def test_symbolic_links_out_of_the_source_are_not_followed(tmp_path: Path) -> None:
+    source = tmp_path / "notes"
+    source.mkdir()
+    (source / "a.md").write_text("# A\n\nFirst note.\n", encoding="utf-8")
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Secret\n\nNot for import.\n", encoding="utf-8")
+    (source / "b.md").symlink_to(secret)
+    status, report = run_import(str(source), "--into", str(tmp_path / "kb"))
+    assert [f["path"] for f in report["files"] if f["path"].startswith("docs/")] == ["docs/a.md"]
+    assert any("outside the source" in f["message"] for f in findings_of(report, "KB701"))
+
+
+GLOSSARY_MKDOCS = """\
+site_name: Existing
+theme:
+  name: material
+  font: false
+plugins:
+  - kb
+  - search
+markdown_extensions:
+  - toc
+"""
+
+
+def test_existing_project_near_misses_and_missing_extensions(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "kb", {
+        "docs/index.md": "---\ntitle: Home\ndescription: The home page.\ntags: []\n---\n\n# Home\n\nGenerative AI.\n",
+        "glossary/generative-ai.yml": "term: Generative AI\nshort: Models that produce new content.\n",
+    }, GLOSSARY_MKDOCS)
+    config_before = (root / "mkdocs.yml").read_bytes()
+    tabs = tmp_path / "docs-folder"
+    tabs.mkdir()
+    (tabs / "tabs.mdx").write_text(textwrap.dedent("""\
+        ---
+        title: Tabs
+        description: A page with tabs.
+        ---
+        import Tabs from '@theme/Tabs';
+
+        <Tabs>
+        <TabItem value="a" label="A">First.</TabItem>
+        </Tabs>
+
+        :::note
+        A note.
+        :::
+        """), encoding="utf-8")
+    status, report = run_import(str(NOTES), str(tabs), "--into", str(root))
+    assert status == 0
+    assert (root / "mkdocs.yml").read_bytes() == config_before
+    missing = " ".join(f["message"] for f in findings_of(report, "KB705"))
+    for extension in ("admonition", "pymdownx.tabbed"):
+        assert f"`{extension}`" in missing
+    near = findings_of(report, "KB706")
+    assert any("Genereative AI" in f["message"] for f in near)
+    transformers = (root / "docs/basics/transformers.md").read_text(encoding="utf-8")
+    assert "Genereative AI" in transformers  # reported, never changed
+    assert [e for e in check_errors(root)] == []
+
+
+def test_sources_are_byte_identical_after_every_mode(tmp_path: Path) -> None:
+    before = tree_digest(IMPORT_FIXTURES)
+    into = tmp_path / "kb"
+    for extra in (["--dry-run"], [], [], ["--overwrite"]):
+        run_import(str(SITE), str(NOTES), "--into", str(into), *extra)
+    assert tree_digest(IMPORT_FIXTURES) == before
+
+
+def test_missing_source_is_a_usage_error(tmp_path: Path) -> None:
+    from kb.cli.commands import main
+
+    assert main(["import", str(tmp_path / "nothing-here"), "--into", str(tmp_path / "kb")]) == 2
+
+
+def test_slugs_ids_and_links_keep_their_urls(tmp_path: Path) -> None:
+    source = tmp_path / "docs"
+    (source / "01-guides").mkdir(parents=True)
+    (source / "01-guides" / "_category_.yml").write_text("label: The Guides\nposition: 5\n", encoding="utf-8")
+    (source / "01-guides" / "02-first.md").write_text(textwrap.dedent("""\
+        ---
+        slug: /custom-url
+        title: First guide
+        description: The first guide.
+        tags: [basics, {label: Deep Dive, permalink: /deep-dive}]
+        ---
+
+        ## Getting Started Now!
+
+        Text.
+        """), encoding="utf-8")
+    (source / "01-guides" / "01-second.md").write_text(textwrap.dedent("""\
+        ---
+        id: other-name
+        title: Second guide
+        description: The second guide.
+        hide_table_of_contents: true
+        pagination_next: null
+        ---
+
+        See [the first](/docs/custom-url#getting-started-now), [again](./02-first.md#getting-started-now),
+        [by path](02-first) and [missing](./nowhere.md).
+        """), encoding="utf-8")
+    into = tmp_path / "kb"
+    status, report = run_import(str(source), "--into", str(into))
+    assert status == 0
+    second = (into / "docs/guides/other-name.md").read_text(encoding="utf-8")
+    assert "(first.md#getting-started-now)" in second
+    assert "[by path](first.md)" in second and "(./nowhere.md)" in second
+    assert "hide:\n- toc" in second and "pagination_next: null" in second
+    assert len(findings_of(report, "KB702")) == 1
+    tags = (into / "docs/tags.yml").read_text(encoding="utf-8")
+    assert "deep-dive:\n  label: Deep Dive" in tags and "basics:" in tags
+    errors = check_errors(into)
+    assert [e.code for e in errors] == ["KB402"]  # the link that was already broken
+    site = build(into, strict=False)
+    assert (site / "custom-url/index.html").is_file()
+    assert (site / "guides/other-name/index.html").is_file()
+    index = (into / "docs/guides/index.md").read_text(encoding="utf-8")
+    assert "title: The Guides" in index and "sidebar_position: 5" in index
