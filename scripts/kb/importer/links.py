@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from kb.importer.mdx import in_spans
 from kb.render.facts import Renderer
 from kb.report.findings import Finding
 from kb.report.rules import rule
@@ -126,7 +127,7 @@ def rewrite_links(body: str, source_rel: str, target_rel: str, index: LinkIndex,
             group = 1 if m.group(1) is not None else 2
             matches.append((m.start(group), m.end(group)))
         for start, end in matches:
-            if any(a <= start < b for a, b in spans):
+            if in_spans(spans, start):
                 continue
             raw = line[start:end]
             bracketed = raw.startswith("<") and raw.endswith(">")

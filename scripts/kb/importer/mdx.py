@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -373,8 +374,9 @@ def _comments(line: str, heading: bool) -> tuple[str, bool]:
     """`{/* ... */}` removed; on a heading, `{/* #id */}` becomes the attribute list `{#id}`."""
     out: list[str] = []
     position = 0
+    spans = _code_spans(line) if "`" in line else []
     while True:
-        start = _outside_code(line, "{/*", position)
+        start = _outside_code(line, "{/*", position, spans)
         if start < 0:
             out.append(line[position:])
             return "".join(out).rstrip() if len(out) > 1 else "".join(out), False
@@ -388,15 +390,18 @@ def _comments(line: str, heading: bool) -> tuple[str, bool]:
         position = end + 3
 
 
-def _outside_code(line: str, needle: str, start: int) -> int:
-    """The first `needle` at or after `start` that is not inside an inline code span."""
+def _outside_code(line: str, needle: str, start: int, spans: list[tuple[int, int]]) -> int:
+    """The first `needle` at or after `start` that is not inside one of the line's inline code `spans`."""
     found = line.find(needle, start)
-    if found < 0 or "`" not in line:
-        return found
-    spans = _code_spans(line)
-    while found >= 0 and any(a <= found < b for a, b in spans):
+    while found >= 0 and in_spans(spans, found):
         found = line.find(needle, found + 1)
     return found
+
+
+def in_spans(spans: list[tuple[int, int]], offset: int) -> bool:
+    """Whether `offset` falls in one of the sorted, disjoint `spans`."""
+    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
 def _code_spans(line: str) -> list[tuple[int, int]]:
@@ -428,11 +433,11 @@ def _components(line: str, shown: str, first_line: int, reported: set[str], resu
     position = 0
     for match in _COMPONENT.finditer(line):
         start = match.start()
-        if start < position or any(a <= start < b for a, b in spans):
+        if start < position or in_spans(spans, start):
             continue
         end = _tag_end(line, match.end())
         if end < 0:
-            continue
+            break  # no later tag on the line can end either: stop rather than rescan it
         name = match.group(2)
         out.append(line[position:start])
         position = end
