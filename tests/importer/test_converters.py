@@ -31,7 +31,8 @@ def test_caution_and_unknown_types() -> None:
 
 def test_tabs_become_content_tabs() -> None:
     text = ("import Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\n"
-            "<Tabs groupId=\"os\">\n  <TabItem value=\"mac\" label=\"macOS\" default>\n\n    ```sh\n    brew\n    ```\n\n"
+            "<Tabs groupId=\"os\">\n  <TabItem value=\"mac\" label=\"macOS\" default>\n\n"
+            "    ```sh\n    brew\n    ```\n\n"
             "  </TabItem>\n  <TabItem value=\"win\">Windows text</TabItem>\n</Tabs>\n")
     result = mdx.convert(text, "a.mdx")
     assert '===+ "macOS"\n\n    ```sh\n    brew\n    ```' in result.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ NOTES = IMPORT_FIXTURES / "notes"
 
 
 @pytest.fixture(scope="module")
-def classic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+def classic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     into = tmp_path_factory.mktemp("classic") / "kb"
     before = tree_digest(SITE)
     status, report = run_import(str(SITE), "--into", str(into))
@@ -31,7 +32,7 @@ def classic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, o
 
 
 @pytest.fixture(scope="module")
-def fluent(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+def fluent(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     into = tmp_path_factory.mktemp("fluent") / "kb"
     before = tree_digest(FLUENT)
     status, report = run_import(str(FLUENT / "website"), "--into", str(into))
@@ -41,7 +42,7 @@ def fluent(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, ob
 
 
 @pytest.fixture(scope="module")
-def notes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+def notes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     into = tmp_path_factory.mktemp("notes") / "kb"
     before = tree_digest(NOTES)
     status, report = run_import(str(NOTES), "--into", str(into))
@@ -50,9 +51,9 @@ def notes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, obj
     return into, report
 
 
-def _only_links_broken_in_source(root: Path, report: dict[str, object]) -> None:
+def _only_links_broken_in_source(root: Path, report: dict[str, Any]) -> None:
     errors = check_errors(root)
-    broken = findings_of(report, "KB702")  # type: ignore[arg-type]
+    broken = findings_of(report, "KB702")
     assert all(e.code in LINK_CODES for e in errors), [f"{e.path}:{e.line} {e.code} {e.message}" for e in errors]
     assert len(errors) <= len(broken)
 
@@ -78,7 +79,7 @@ def test_second_import_changes_nothing(which: str, request: pytest.FixtureReques
     assert tree_digest(copy) == before
 
 
-def test_classic_categories_keep_order_and_labels(classic: tuple[Path, dict[str, object]]) -> None:
+def test_classic_categories_keep_order_and_labels(classic: tuple[Path, dict[str, Any]]) -> None:
     root, _ = classic
     result = analyse(Project.from_config_file(root / "mkdocs.yml"), use_cache=False)
     nav = build_nav(list(result.pages.values()))
@@ -94,7 +95,7 @@ def test_classic_categories_keep_order_and_labels(classic: tuple[Path, dict[str,
     assert "description: 5 minutes to learn the most important Docusaurus concepts." in index
 
 
-def test_classic_content_is_converted(classic: tuple[Path, dict[str, object]]) -> None:
+def test_classic_content_is_converted(classic: tuple[Path, dict[str, Any]]) -> None:
     root, report = classic
     features = (root / "docs/tutorial-basics/markdown-features.md").read_text(encoding="utf-8")
     assert '!!! tip "My tip"' in features and '!!! danger "Take care"' in features
@@ -103,13 +104,13 @@ def test_classic_content_is_converted(classic: tuple[Path, dict[str, object]]) -
     assert "This is Docusaurus green !" in features
     assert "![Docusaurus logo](../img/docusaurus.png)" in features
     assert (root / "docs/img/docusaurus.png").read_bytes() == (SITE / "static/img/docusaurus.png").read_bytes()
-    assert "`<Highlight>`" in " ".join(f["message"] for f in findings_of(report, "KB703"))  # type: ignore[arg-type]
+    assert "`<Highlight>`" in " ".join(f["message"] for f in findings_of(report, "KB703"))
     html = (root / "site/tutorial-basics/markdown-features/index.html")
     if html.exists():  # built by the test above when it ran first
         assert 'id="my-heading-id"' in html.read_text(encoding="utf-8")
 
 
-def test_fluent_sidebar_order_and_ids_keep_urls(fluent: tuple[Path, dict[str, object]]) -> None:
+def test_fluent_sidebar_order_and_ids_keep_urls(fluent: tuple[Path, dict[str, Any]]) -> None:
     root, _ = fluent
     project = Project.from_config_file(root / "mkdocs.yml")
     top = [next(iter(entry)) for entry in project.nav]
@@ -123,7 +124,7 @@ def test_fluent_sidebar_order_and_ids_keep_urls(fluent: tuple[Path, dict[str, ob
     assert "](/docs/" not in formik and "../api/core/validationErrors.md" in formik
 
 
-def test_notes_titles_encodings_and_headings(notes: tuple[Path, dict[str, object]]) -> None:
+def test_notes_titles_encodings_and_headings(notes: tuple[Path, dict[str, Any]]) -> None:
     root, _ = notes
     first = (root / "docs/basics/what-is-generative-ai.md").read_text(encoding="utf-8")
     assert "title: What Is Generative AI" in first and "sidebar_position: 1" in first

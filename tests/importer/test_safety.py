@@ -44,7 +44,7 @@ def test_a_symbolic_link_in_dir_is_not_written_through(tmp_path: Path) -> None:
     outside.mkdir()
     into = write_site(tmp_path / "kb", {})
     (into / "docs" / "basics").symlink_to(outside, target_is_directory=True)
-    status, report = run_import(str(NOTES), "--into", str(into))
+    _, report = run_import(str(NOTES), "--into", str(into))
     assert list(outside.iterdir()) == []
     assert any("symbolic link" in f["message"] for f in findings_of(report, "KB701"))
     (into / "docs" / "basics").unlink()
@@ -61,7 +61,7 @@ def test_symbolic_links_out_of_the_source_are_not_followed(tmp_path: Path) -> No
     secret = tmp_path / "secret.md"
     secret.write_text("# Secret\n\nNot for import.\n", encoding="utf-8")
     (source / "b.md").symlink_to(secret)
-    status, report = run_import(str(source), "--into", str(tmp_path / "kb"))
+    _, report = run_import(str(source), "--into", str(tmp_path / "kb"))
     assert [f["path"] for f in report["files"] if f["path"].startswith("docs/")] == ["docs/a.md"]
     assert any("outside the source" in f["message"] for f in findings_of(report, "KB701"))
 

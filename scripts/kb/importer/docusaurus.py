@@ -1,4 +1,4 @@
-"""Docusaurus conventions: number prefixes, `_category_` files, sidebars read as literals, front-matter mapping, URLs."""
+"""Docusaurus conventions: number prefixes, `_category_` files, literal sidebars, front-matter mapping, URLs."""
 
 from __future__ import annotations
 
@@ -101,9 +101,9 @@ def read_category(path: Path, shown: str) -> tuple[Category, list[Finding]]:
             loader, node = compose(text)
             value = loader.construct_document(node) if node is not None else {}
         except (yaml.YAMLError, Refusal, ValueError, TypeError) as exc:
-            line = getattr(exc, "line", None)
-            mark = getattr(exc, "problem_mark", None)
-            number = (line + 1) if isinstance(line, int) else (mark.line + 1 if mark else 1)
+            refused_at: Any = getattr(exc, "line", None)
+            mark: Any = getattr(exc, "problem_mark", None)
+            number = (refused_at + 1) if isinstance(refused_at, int) else (mark.line + 1 if mark else 1)
             return Category(), [rule("KB701").finding(
                 shown, number, 1, f"{shown} is not valid YAML at line {number}: {exc}; the category is imported "
                 "without its label and position.", "Fix the YAML, then run `kb import` again.")]
@@ -390,7 +390,7 @@ def _items(value: Any, shown: str, findings: list[Finding], depth: int = 0) -> l
         elif isinstance(item, dict) and item.get("type") in ("doc", "ref") and isinstance(item.get("id"), str):
             entries.append(NavEntry(item.get("label") if isinstance(item.get("label"), str) else None, item["id"]))
         elif isinstance(item, dict) and item.get("type") == "category":
-            link = item.get("link") if isinstance(item.get("link"), dict) else {}
+            link: dict[str, Any] = item["link"] if isinstance(item.get("link"), dict) else {}
             entry = NavEntry(str(item.get("label", "")), children=_items(item.get("items", []), shown, findings,
                                                                           depth + 1))
             if link.get("type") == "doc" and isinstance(link.get("id"), str):

@@ -1,4 +1,4 @@
-"""Links and images rewritten to relative `.md` and asset paths; Docusaurus heading slugs mapped to the ids MkDocs generates."""
+"""Links and images rewritten to relative `.md` and asset paths; Docusaurus heading slugs mapped to MkDocs ids."""
 
 from __future__ import annotations
 

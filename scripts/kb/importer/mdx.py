@@ -1,4 +1,4 @@
-"""MDX and Docusaurus syntax to Python-Markdown: admonitions, tabs, comments, imports, components; line by line, in linear time."""
+"""MDX and Docusaurus syntax to Python-Markdown (admonitions, tabs, comments, imports, components), in linear time."""
 
 from __future__ import annotations
 
@@ -167,7 +167,8 @@ def _parse(lines: list[str], shown: str, first_line: int, result: Converted) -> 
         what = {"admonition": f"`:::{block.variant}`", "tabs": "`<Tabs>`", "tab": "`<TabItem>`",
                 "details": "`<details>`"}[block.kind]
         _note(result, "KB703", shown, block.line,
-              f"The {what} opened at line {block.line} of {shown} is never closed; it is closed at the end of the page.",
+              f"The {what} opened at line {block.line} of {shown} is never closed; it is closed at the end of the "
+              "page.",
               "Check the converted page, and close the block in the source if you import again.")
     return root
 
@@ -201,7 +202,7 @@ def _admonition(stripped: str, number: int, stack: list[_Block], shown: str, res
     kind = ADMONITION_TYPES.get(variant.lower())
     if kind is None:
         _note(result, "KB703", shown, number, f"`:::{variant}` at line {number} of {shown} is not a Docusaurus "
-              "admonition type; it became a note.", f"Change `!!! note` to the intended type by hand.")
+              "admonition type; it became a note.", "Change `!!! note` to the intended type by hand.")
         kind = "note"
     block = _Block("admonition", number, title=title, variant=kind, colons=colons)
     stack[-1].children.append(block)

@@ -1,4 +1,4 @@
-"""Raw notes made presentable: encoding and mojibake repaired, title and description found, numbered and duplicate headings fixed."""
+"""Raw notes made presentable: encodings and mojibake repaired, title and description found, headings fixed."""
 
 from __future__ import annotations
 
@@ -103,13 +103,15 @@ def tidy_headings(body: str, shown: str, first_line: int) -> Tidied:
         stuck, fixed = unstick(text)
         if stuck is not None:
             findings.append(rule("KB707").finding(
-                shown, number, 1, f"The heading {text!r} at line {number} of {shown} lost its number prefix: {fixed!r}."))
+                shown, number, 1,
+                f"The heading {text!r} at line {number} of {shown} lost its number prefix: {fixed!r}."))
         if len(hashes) == 1:
             if title is None:
                 title, position = fixed, stuck
             elif fixed.casefold() == title.casefold():
                 findings.append(rule("KB707").finding(
-                    shown, number, 1, f"The heading {text!r} at line {number} of {shown} repeats the title; it was removed."))
+                    shown, number, 1,
+                    f"The heading {text!r} at line {number} of {shown} repeats the title; it was removed."))
                 if out and not out[-1].strip() and index + 1 < len(lines) and not lines[index + 1].strip():
                     out.pop()
                 continue
@@ -175,7 +177,7 @@ def describe(body: str) -> str | None:
             if paragraph:
                 break
             continue
-        if stripped[0] in "#<|>!=:-*+" or stripped[0].isdigit() and ". " in stripped[:5]:
+        if stripped[0] in "#<|>!=:-*+" or (stripped[0].isdigit() and ". " in stripped[:5]):
             if paragraph:
                 break
             continue

@@ -17,6 +17,7 @@ from kb.importer.plan import Plan, Write, decide
 from kb.importer.sources import CATEGORY_FILES, Source, SourceFile, detect, display_path, walk
 from kb.pages.page import pretty_name
 from kb.pages.source import read_limited
+from kb.pages.yamlsafe import Refusal, compose
 from kb.render.facts import Renderer
 from kb.report.findings import Finding
 from kb.report.rules import rule
@@ -169,7 +170,8 @@ _SAFE_NAME = re.compile(r"[^\w.@+-]+")
 
 
 def _read_source(source: Source, project: Project, renderer: Renderer, index: links.LinkIndex, matcher: Any,
-                 needs: set[str], findings: list[Finding]) -> tuple[list[Imported], list[tuple[Source, SourceFile, str]]]:
+                 needs: set[str], findings: list[Finding],
+                 ) -> tuple[list[Imported], list[tuple[Source, SourceFile, str]]]:
     pages: list[Imported] = []
     assets: list[tuple[Source, SourceFile, str]] = []
     categories: dict[str, docusaurus.Category] = {}
@@ -257,14 +259,15 @@ def _read_page(source: Source, file: SourceFile, folder: str, project: Project, 
     if not isinstance(description, str) or not description.strip():
         description = notes.describe(body) or f"{title}."
         findings.append(rule("KB707").finding(
-            file.display, 1, 1, f"{file.display} has no `description`; its first sentence became one: {description!r}."))
+            file.display, 1, 1,
+            f"{file.display} has no `description`; its first sentence became one: {description!r}."))
     elif len(description) > notes.MAX_DESCRIPTION:
         cut = description.rfind(" ", 0, notes.MAX_DESCRIPTION - 1)
         description = description[: cut if cut > 0 else notes.MAX_DESCRIPTION - 1] + "…"
         findings.append(rule("KB707").finding(file.display, 1, 1, f"The description of {file.display} was shortened "
                                                                     f"to {notes.MAX_DESCRIPTION} characters."))
     findings.extend(notes.near_misses(matcher, body, file.display, front.body_line))
-    doc_id = meta.get("id") if isinstance(meta.get("id"), str) else bare
+    doc_id: str = meta["id"] if isinstance(meta.get("id"), str) and meta["id"] else bare
     is_index = bare.lower() in ("index", "readme")
     name = "index" if is_index else _file_name(doc_id, bare, file.display, findings)
     target = "/".join(p for p in (folder, f"{name}.md") if p)
@@ -323,7 +326,7 @@ def _sections(source: Source, pages: list[Imported], categories: dict[str, docus
     for folder in list(folders):
         parts = folder.split("/")
         folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
-    indexes = {p.folder: p for p in pages if p.target.endswith("index.md") and posixpath.basename(p.target) == "index.md"}
+    indexes = {p.folder: p for p in pages if posixpath.basename(p.target) == "index.md"}
     explicit_nav = source.sidebars is not None and source.is_docusaurus
     made: list[Imported] = []
     for folder in sorted(folders):
@@ -342,7 +345,8 @@ def _sections(source: Source, pages: list[Imported], categories: dict[str, docus
                 existing.meta.setdefault("sidebar_label", category.label)
             continue
         description = category.description or f"The pages of the section {label}."
-        meta: dict[str, Any] = {"title": category.title or label, "description": notes.describe(description) or description}
+        meta: dict[str, Any] = {"title": category.title or label,
+                                "description": notes.describe(description) or description}
         if category.title and category.title != label:
             meta["sidebar_label"] = label
         if category.slug:
@@ -453,20 +457,25 @@ def _tags(pages: list[Imported], sources: list[Source], project: Project,
     from kb.pages.tags import load_tags
 
     predefined: dict[str, dict[str, str]] = {}
+    findings: list[Finding] = []
     for source in sources:
         path = source.root / "tags.yml"
         if source.is_docusaurus and path.is_file():
-            data, _ = read_limited(path, display_path(path), 256 * 1024, source.root)
+            raw, _ = read_limited(path, display_path(path), 256 * 1024, source.root)
+            loaded: Any = None
             try:
-                loaded = yaml.safe_load(data.decode("utf-8", errors="replace")) if data else None
-            except yaml.YAMLError:
-                loaded = None
+                if raw:
+                    loader, node = compose(raw.decode("utf-8", errors="replace"))
+                    loaded = loader.construct_document(node) if node is not None else None
+            except (yaml.YAMLError, Refusal, ValueError, TypeError):
+                findings.append(rule("KB701").finding(
+                    display_path(path), 1, 1, f"{display_path(path)} is not a readable tags file; its labels and "
+                    "descriptions are not used.", "Fix the YAML (no aliases, plain keys), then import again."))
             for key, value in (loaded or {}).items() if isinstance(loaded, dict) else []:
                 if isinstance(value, dict):
                     predefined[str(key)] = {k: str(v) for k, v in value.items() if isinstance(v, str)}
     existing = None if new_project else load_tags(project)[0]
     seen: dict[str, str] = {}
-    findings: list[Finding] = []
     for page in pages:
         value = page.meta.get("tags")
         if not isinstance(value, list):
@@ -475,7 +484,7 @@ def _tags(pages: list[Imported], sources: list[Source], project: Project,
         for tag in value:
             if isinstance(tag, dict) and isinstance(tag.get("label"), str):
                 label = tag["label"]
-                permalink = tag.get("permalink") if isinstance(tag.get("permalink"), str) else ""
+                permalink: str = tag["permalink"] if isinstance(tag.get("permalink"), str) else ""
                 key = permalink.strip("/").rsplit("/", 1)[-1] or _TAG_KEY.sub("-", label.lower()).strip("-")
             elif isinstance(tag, str):
                 key, label = tag, predefined.get(tag, {}).get("label", tag)
@@ -515,7 +524,8 @@ def _config_findings(project: Project, needs: set[str], nav: list[Any], config: 
     findings = []
     for need in sorted(needs):
         if need not in names and need.rsplit(".", 1)[-1] not in names:
-            setting = "  - pymdownx.tabbed:\n      alternate_style: true" if need == "pymdownx.tabbed" else f"  - {need}"
+            tabbed = "  - pymdownx.tabbed:\n      alternate_style: true"
+            setting = tabbed if need == "pymdownx.tabbed" else f"  - {need}"
             findings.append(rule("KB705").finding(
                 shown, 1, 1, f"{shown} lacks the Markdown extension `{need}`, which the imported pages use; "
                 "kb import does not edit it.", f"Add under `markdown_extensions:`\n{setting}"))

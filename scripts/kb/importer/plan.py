@@ -1,4 +1,4 @@
-"""The plan of writes: each file new, unchanged or already there; nothing outside DIR, nothing overwritten without `--overwrite`."""
+"""The plan of writes: each file new, unchanged or existing; nothing outside DIR, no overwrite without `--overwrite`."""
 
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ SKIPPED_DIRS = frozenset({"node_modules", "build", ".docusaurus", "__pycache__"}
 MAX_FILES = 20_000  # far beyond any documentation folder; a walk stops there with a finding
 MAX_CONFIG_SIZE = 256 * 1024
 # One-line settings read from docusaurus.config.* without running it: `key: 'value'`.
-_SETTING = re.compile(r"""\b(path|sidebarPath|routeBasePath|baseUrl|title)\s*:\s*(?:require\.resolve\(\s*)?(['"])([^'"\n]{0,300})\2""")
+_SETTING = re.compile(
+    r"""\b(path|sidebarPath|routeBasePath|baseUrl|title)\s*:\s*(?:require\.resolve\(\s*)?(['"])([^'"\n]{0,300})\2""")
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,12 @@ def read_source(path: Path, rel_path: str, max_size: int, root: Path | None = No
     return decode_source(data, rel_path)
 
 
-def read_limited(path: Path, rel_path: str, max_size: int, root: Path | None = None) -> tuple[bytes | None, list[Finding]]:
+def read_limited(path: Path, rel_path: str, max_size: int, root: Path | None = None,
+                 ) -> tuple[bytes | None, list[Finding]]:
     """The bytes of `path` under the same rules as `read_source`, undecoded (for readers that must
     guess an encoding), or None and the finding that says why not."""
-    def unreadable(reason: str, hint: str = "Check that the file exists and is readable.") -> tuple[None, list[Finding]]:
+    def unreadable(reason: str, hint: str = "Check that the file exists and is readable.",
+                   ) -> tuple[None, list[Finding]]:
         return None, [rule("KB105").finding(rel_path, 1, 1, f"{rel_path} {reason}.", hint)]
 
     try:
