@@ -218,3 +218,12 @@ def test_hostile_sidebars_and_categories(tmp_path: Path) -> None:
     deep.write_text("[" * 100_000 + "]" * 100_000)
     _, findings = docusaurus.read_category(deep, "_category_.json")
     assert findings and findings[0].code == "KB701"
+
+
+def test_code_block_highlighting_becomes_hl_lines() -> None:
+    text = ('```js title="a.js" {1,3-4} showLineNumbers\na\nb\n```\n\n```py\nx\n# highlight-next-line\ny\n'
+            "# highlight-start\nz\nw\n# highlight-end\nv\n```\n")
+    result = mdx.convert(text, "a.mdx")
+    assert '```js title="a.js"' in result.text and 'linenums="1"' in result.text and 'hl_lines="1 3-4"' in result.text
+    assert '```py hl_lines="2 3 4"\nx\ny\nz\nw\nv\n```' in result.text
+    assert "highlight-" not in result.text

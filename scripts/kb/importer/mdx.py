@@ -339,6 +339,7 @@ def _inline(body: str, shown: str, first_line: int, result: Converted, original:
     """Comments, `<!-- truncate -->`, heading ids and React components, outside code."""
     lines = body.split("\n")
     fence: str | None = None
+    fence_start = 0
     in_comment = False
     reported: set[str] = set()
     for index, line in enumerate(lines):
@@ -346,10 +347,11 @@ def _inline(body: str, shown: str, first_line: int, result: Converted, original:
         if fence is not None:
             if _closes(stripped, fence):
                 fence = None
+                _highlights(lines, fence_start, index, shown, first_line, result)
             continue
         opened = _fence_of(stripped)
         if opened and not in_comment:
-            fence = opened
+            fence, fence_start = opened, index
             continue
         if in_comment:
             end = line.find("*/}")
@@ -368,7 +370,51 @@ def _inline(body: str, shown: str, first_line: int, result: Converted, original:
         if "<" in line:
             line = _components(line, shown, first_line, reported, result, original)
         lines[index] = line
-    return "\n".join(lines)
+    return "\n".join(line for line in lines if line != _DROPPED)
+
+
+_DROPPED = "\x00dropped"  # a line removed from a code block (no real line holds a NUL: YAML and decoding refuse it)
+_MAGIC = {f"{o}highlight-{w}{c}": w for w in ("next-line", "start", "end")
+          for o, c in (("// ", ""), ("# ", ""), ("<!-- ", " -->"), ("/* ", " */"), ("{/* ", " */}"), ("-- ", ""))}
+_LINE_RANGES = re.compile(r"\{([\d,\s-]{1,200})\}")
+
+
+def _highlights(lines: list[str], start: int, end: int, shown: str, first_line: int, result: Converted) -> None:
+    """Docusaurus' code block extras for pymdownx.highlight: `{1,3-4}` and magic comments become `hl_lines`,
+    `showLineNumbers` becomes `linenums`; `title="..."` is understood as it is."""
+    opening = lines[start]
+    info = opening.strip().lstrip(opening.strip()[0])
+    marked: list[int] = []
+    ranges = _LINE_RANGES.search(info)
+    if ranges:
+        marked_text = " ".join(p.strip() for p in ranges.group(1).split(",") if p.strip())
+        info = info[: ranges.start()] + info[ranges.end():]
+    else:
+        marked_text = ""
+    number, pending, inside = 0, False, False
+    for index in range(start + 1, end):
+        kind = _MAGIC.get(lines[index].strip())
+        if kind is None:
+            number += 1
+            if pending or inside:
+                marked.append(number)
+            pending = False
+            continue
+        lines[index] = _DROPPED
+        pending = kind == "next-line"
+        inside = kind == "start" or (inside and kind != "end")
+    changed = bool(ranges or marked or "showLineNumbers" in info)
+    if not changed:
+        return
+    wanted = " ".join(filter(None, [marked_text, " ".join(map(str, marked))]))
+    info = info.replace("showLineNumbers", 'linenums="1"')
+    if wanted:
+        info = f'{info.rstrip()} hl_lines="{wanted}"'
+    indent = opening[: len(opening) - len(opening.lstrip())]
+    run = opening.strip()
+    fence = run[: len(run) - len(run.lstrip(run[0]))]
+    lines[start] = f"{indent}{fence}{info.strip() if info.strip().startswith(('{', '.')) else info.rstrip()}"
+    _note(result, "KB707", shown, first_line, f"Line highlighting of a code block in {shown} became `hl_lines`.")
 
 
 def _comments(line: str, heading: bool) -> tuple[str, bool]:
