@@ -174,3 +174,18 @@ def test_slugs_ids_and_links_keep_their_urls(tmp_path: Path) -> None:
     assert (site / "guides/other-name/index.html").is_file()
     index = (into / "docs/guides/index.md").read_text(encoding="utf-8")
     assert "title: The Guides" in index and "sidebar_position: 5" in index
+
+
+def test_slug_root_becomes_the_home_page(tmp_path: Path) -> None:
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "intro.md").write_text("---\nslug: /\ntitle: Welcome\ndescription: The start.\n---\n\nHello.\n",
+                                     encoding="utf-8")
+    (source / "next.md").write_text("---\ntitle: Next\ndescription: Then.\n---\n\nBack [home](/docs/).\n",
+                                    encoding="utf-8")
+    into = tmp_path / "kb"
+    status, report = run_import(str(source), "--into", str(into))
+    assert status == 0
+    assert "title: Welcome" in (into / "docs/index.md").read_text(encoding="utf-8")
+    assert "[home](index.md)" in (into / "docs/next.md").read_text(encoding="utf-8")
+    assert check_errors(into) == []

@@ -141,6 +141,7 @@ class FrontMatterResult:
     body: str
     body_line: int
     findings: list[Finding] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # the file line of each key
 
 
 def split(text: str, shown: str) -> FrontMatterResult:
@@ -158,16 +159,21 @@ def split(text: str, shown: str) -> FrontMatterResult:
     body = "\n".join(lines[closing + 1:])
     if mapping is None:
         return FrontMatterResult({}, body, closing + 2, [_retag(f) for f in findings])
-    return FrontMatterResult(dict(mapping.data), body, closing + 2)
+    lines_of = {key: position[0] for key, position in mapping.key_positions.items()}
+    return FrontMatterResult(dict(mapping.data), body, closing + 2, lines=lines_of)
 
 
-def map_front_matter(meta: dict[str, Any], shown: str) -> tuple[dict[str, Any], list[Finding]]:
-    """Docusaurus fields kept, translated or reported; nothing dropped without a word."""
+def map_front_matter(meta: dict[str, Any], shown: str,
+                     lines: dict[str, int] | None = None) -> tuple[dict[str, Any], list[Finding]]:
+    """Docusaurus fields kept, translated or reported; nothing dropped without a word. `lines` gives
+    the file line of each key, for the findings."""
     out: dict[str, Any] = {}
     notes: list[Finding] = []
+    where = lines or {}
+    key = ""
 
     def note(message: str, hint: str = "") -> None:
-        notes.append(rule("KB707").finding(shown, 1, 1, message, hint))
+        notes.append(rule("KB707").finding(shown, where.get(key, 1), 1, message, hint))
 
     for key, value in meta.items():
         if key == "hide_table_of_contents" and value is True:
@@ -191,12 +197,14 @@ def map_front_matter(meta: dict[str, Any], shown: str) -> tuple[dict[str, Any], 
             out[key] = value
             if key in NOT_APPLIED:
                 notes.append(rule("KB703").finding(
-                    shown, 1, 1, f"`{key}` in {shown} is kept but not applied: {NOT_APPLIED[key]}.",
+                    shown, where.get(key, 1), 1, f"`{key}` at line {where.get(key, 1)} of {shown} is kept but not "
+                    f"applied: {NOT_APPLIED[key]}.",
                     f"Remove `{key}` if the difference does not matter."))
             continue
         out[key] = value
         notes.append(rule("KB703").finding(
-            shown, 1, 1, f"The front-matter field `{key}` in {shown} has no meaning for MkDocs or kb; it is kept.",
+            shown, where.get(key, 1), 1, f"The front-matter field `{key}` at line {where.get(key, 1)} of {shown} has "
+            "no meaning for MkDocs or kb; it is kept.",
             f"Remove `{key}`, or keep it for another tool (`kb check` warns about it as KB206)."))
     return out, notes
 

@@ -490,16 +490,29 @@ def _components(line: str, shown: str, first_line: int, reported: set[str], resu
         position = end
         if name not in reported:
             reported.add(name)
-            found = original.find(f"<{name}")
-            line_number = first_line + (original.count("\n", 0, found) if found >= 0 else 0)
+            line_number = first_line + _line_outside_code(original, f"<{name}")
             _note(result, "KB703", shown, line_number,
-                  f"The React component `<{name}>` in {shown} has no Markdown equivalent; the tag was removed and "
-                  "its text kept.", "Rewrite that passage in Markdown if the component did more than wrap text.")
+                  f"The React component `<{name}>` at line {line_number} of {shown} has no Markdown equivalent; the "
+                  "tag was removed and its text kept.", "Rewrite that passage in Markdown if the component did more than wrap text.")
     out.append(line[position:])
     text = "".join(out)
     if "className=" in text:
         text = text.replace("className=", "class=")
     return text
+
+
+def _line_outside_code(text: str, needle: str) -> int:
+    """The 0-based line of the first `needle` outside fenced code (0 when there is none)."""
+    fence: str | None = None
+    for index, line in enumerate(text.split("\n")):
+        stripped = line.strip()
+        if fence is not None:
+            fence = None if _closes(stripped, fence) else fence
+        elif (opened := _fence_of(stripped)) is not None:
+            fence = opened
+        elif needle in line:
+            return index
+    return 0
 
 
 def _tag_end(line: str, start: int) -> int:

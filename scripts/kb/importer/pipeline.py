@@ -226,7 +226,7 @@ def _read_page(source: Source, file: SourceFile, folder: str, project: Project, 
     number, bare = docusaurus.split_number_prefix(stem)
     meta: dict[str, Any] = {}
     if front.meta is not None and source.is_docusaurus:
-        meta, mapped = docusaurus.map_front_matter(front.meta, file.display)
+        meta, mapped = docusaurus.map_front_matter(front.meta, file.display, front.lines)
         findings.extend(mapped)
     elif front.meta:
         meta = dict(front.meta)
@@ -269,6 +269,12 @@ def _read_page(source: Source, file: SourceFile, folder: str, project: Project, 
     findings.extend(notes.near_misses(matcher, body, file.display, front.body_line))
     doc_id: str = meta["id"] if isinstance(meta.get("id"), str) and meta["id"] else bare
     is_index = bare.lower() in ("index", "readme")
+    if isinstance(meta.get("slug"), str) and not meta["slug"].strip("/") and not folder:
+        # `slug: /`: the docs home page, which is index.md here.
+        is_index = True
+        meta.pop("slug")
+        findings.append(rule("KB707").finding(file.display, front.lines.get("slug", 1), 1,
+                                              f"{file.display} has `slug: /`; it became the home page, index.md."))
     name = "index" if is_index else _file_name(doc_id, bare, file.display, findings)
     target = "/".join(p for p in (folder, f"{name}.md") if p)
     position = meta.get("sidebar_position")
