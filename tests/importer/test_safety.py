@@ -184,7 +184,7 @@ def test_slug_root_becomes_the_home_page(tmp_path: Path) -> None:
     (source / "next.md").write_text("---\ntitle: Next\ndescription: Then.\n---\n\nBack [home](/docs/).\n",
                                     encoding="utf-8")
     into = tmp_path / "kb"
-    status, report = run_import(str(source), "--into", str(into))
+    status, _ = run_import(str(source), "--into", str(into))
     assert status == 0
     assert "title: Welcome" in (into / "docs/index.md").read_text(encoding="utf-8")
     assert "[home](index.md)" in (into / "docs/next.md").read_text(encoding="utf-8")

@@ -493,7 +493,8 @@ def _components(line: str, shown: str, first_line: int, reported: set[str], resu
             line_number = first_line + _line_outside_code(original, f"<{name}")
             _note(result, "KB703", shown, line_number,
                   f"The React component `<{name}>` at line {line_number} of {shown} has no Markdown equivalent; the "
-                  "tag was removed and its text kept.", "Rewrite that passage in Markdown if the component did more than wrap text.")
+                  "tag was removed and its text kept.",
+                  "Rewrite that passage in Markdown if the component did more than wrap text.")
     out.append(line[position:])
     text = "".join(out)
     if "className=" in text:
