@@ -189,3 +189,15 @@ def test_slug_root_becomes_the_home_page(tmp_path: Path) -> None:
     assert "title: Welcome" in (into / "docs/index.md").read_text(encoding="utf-8")
     assert "[home](index.md)" in (into / "docs/next.md").read_text(encoding="utf-8")
     assert check_errors(into) == []
+
+
+def test_a_page_python_markdown_is_slow_on_imports_in_time(tmp_path: Path) -> None:
+    import time
+
+    source = tmp_path / "notes"
+    source.mkdir()
+    (source / "slow.md").write_text("# Slow\n\nText.\n\n" + "[" * 20_000 + "\n\n## Next {#n}\n", encoding="utf-8")
+    start = time.monotonic()
+    status, report = run_import(str(source), "--into", str(tmp_path / "kb"))
+    assert status == 0 and time.monotonic() - start < 10
+    assert [f["path"] for f in report["files"]][-1] == "docs/slow.md"

@@ -37,9 +37,33 @@ def github_slug(text: str, seen: dict[str, int]) -> str:
     return slug
 
 
+MAX_HEADING = 1000  # longer heading lines are left out of the anchor map
+
+
+def heading_lines(body: str) -> str:
+    """Only the ATX headings of `body` (outside code, at any indentation), one paragraph each: the ids toc
+    gives them depend on nothing else, and no paragraph can make Python-Markdown slow."""
+    found: list[str] = []
+    fence: str | None = None
+    for line in body.split("\n"):
+        stripped = line.strip()
+        if fence is not None:
+            if stripped.startswith(fence) and not stripped.lstrip(fence[0]).strip():
+                fence = None
+            continue
+        if stripped.startswith("```") or stripped.startswith("~~~"):
+            fence = stripped[: len(stripped) - len(stripped.lstrip(stripped[0]))]
+            continue
+        if stripped.startswith("#") and len(stripped) <= MAX_HEADING:
+            level = len(stripped) - len(stripped.lstrip("#"))
+            if level <= 6 and stripped[level:level + 1] in (" ", "\t"):
+                found.append(stripped)
+    return "\n\n".join(found)
+
+
 def headings(renderer: Renderer, body: str) -> list[tuple[str, str]]:
     """(text, id) of every heading, in order, from Python-Markdown's toc as the target project configures it."""
-    renderer.render(body)
+    renderer.render(heading_lines(body))
     tokens: list[dict[str, Any]] = list(getattr(renderer.md, "toc_tokens", []) or [])
     found: list[tuple[str, str]] = []
     while tokens:
