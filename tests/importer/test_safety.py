@@ -201,3 +201,29 @@ def test_a_page_python_markdown_is_slow_on_imports_in_time(tmp_path: Path) -> No
     status, report = run_import(str(source), "--into", str(tmp_path / "kb"))
     assert status == 0 and time.monotonic() - start < 10
     assert [f["path"] for f in report["files"]][-1] == "docs/slow.md"
+
+
+def test_malformed_source_files_are_findings_with_lines(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "docs" / "guide").mkdir(parents=True)
+    (site / "docusaurus.config.js").write_text("export default {title: 'Broken', presets: []};\n", encoding="utf-8")
+    (site / "sidebars.js").write_text("export default {\n  docs: [\n    ...generated(),\n  ],\n};\n",
+                                      encoding="utf-8")
+    (site / "docs" / "guide" / "_category_.json").write_text('{"label": "Guide",\n\n "position": 2,,}',
+                                                              encoding="utf-8")
+    (site / "docs" / "bad-yaml.md").write_text("---\ntitle: [unclosed\n---\n\n# Still Here\n\nText.\n",
+                                               encoding="utf-8")
+    (site / "docs" / "guide" / "open.mdx").write_text("---\ntitle: Open\n---\n\n:::note\nNever closed.\n"
+                                                      "<Tabs>\n<TabItem value=\"x\">\n", encoding="utf-8")
+    (site / "docs" / "binary.md").write_bytes(b"\x00\xff\xfe" * 100)
+    status, report = run_import(str(site), "--into", str(tmp_path / "kb"))
+    assert status == 1  # some source files could not be read completely
+    places = {(f["path"].rsplit("/", 1)[-1], f["line"]) for f in findings_of(report, "KB701")}
+    assert ("sidebars.js", 3) in places
+    assert ("_category_.json", 3) in places
+    assert ("bad-yaml.md", 3) in places and ("binary.md", 1) in places
+    never_closed = [f for f in findings_of(report, "KB703") if "never closed" in f["message"]]
+    assert {f["line"] for f in never_closed} >= {5}
+    written = {f["path"] for f in report["files"]}
+    assert {"docs/bad-yaml.md", "docs/guide/open.md", "docs/guide/index.md"} <= written
+    assert "Still Here" in (tmp_path / "kb/docs/bad-yaml.md").read_text(encoding="utf-8")

@@ -218,6 +218,12 @@ def _read_page(source: Source, file: SourceFile, folder: str, project: Project, 
     if data is None:
         findings.extend(_as_import(f) for f in read_findings)
         return None
+    if b"\x00" in data:
+        findings.append(rule("KB701").finding(
+            file.display, data[: data.index(b"\x00")].count(b"\n") + 1, 1,
+            f"{file.display} holds NUL bytes, so it is binary rather than text, and is not imported.",
+            "Export the document as Markdown or plain text, then import that."))
+        return None
     decoded = notes.decode(data, file.display)
     findings.extend(decoded.findings)
     front = docusaurus.split(decoded.text, file.display)
