@@ -23,6 +23,7 @@ from kb.report.findings import Finding
 from kb.report.rules import rule
 
 MAX_ASSET_SIZE = 20 * 1024 * 1024
+MAX_TITLE = 120  # as page.schema.json allows
 # What converted content needs, and how a new project's mkdocs.yml asks for it.
 EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables",
               {"toc": {"permalink": True}}, "pymdownx.details", "pymdownx.highlight", "pymdownx.inlinehilite",
@@ -259,6 +260,11 @@ def _read_page(source: Source, file: SourceFile, folder: str, project: Project, 
         title = notes.first_heading(body) or (meta.get("sidebar_label") if isinstance(meta.get("sidebar_label"), str)
                                               else None) or _title_from(meta.get("id"), bare)
         findings.append(rule("KB707").finding(file.display, 1, 1, f"{file.display} has no `title`; it is {title!r}."))
+    if len(title) > MAX_TITLE:
+        cut = title.rfind(" ", 0, MAX_TITLE - 1)
+        title = title[: cut if cut > 0 else MAX_TITLE - 1].rstrip() + "…"
+        findings.append(rule("KB707").finding(file.display, 1, 1, f"The title of {file.display} was shortened to "
+                                              f"{MAX_TITLE} characters: {title!r}."))
     after = links.headings(renderer, body)
     anchors = links.anchor_map(before, after, fix=lambda t: notes.unstick(t)[1])
     description = meta.get("description")
