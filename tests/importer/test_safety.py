@@ -227,3 +227,15 @@ def test_malformed_source_files_are_findings_with_lines(tmp_path: Path) -> None:
     written = {f["path"] for f in report["files"]}
     assert {"docs/bad-yaml.md", "docs/guide/open.md", "docs/guide/index.md"} <= written
     assert "Still Here" in (tmp_path / "kb/docs/bad-yaml.md").read_text(encoding="utf-8")
+
+
+def test_an_mdx_file_inside_docs_is_converted_in_place(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "kb", {
+        "docs/index.md": "---\ntitle: Home\ndescription: Home.\ntags: []\n---\n\n# Home\n",
+        "docs/guide/tabs.mdx": "---\ntitle: Tabs\ndescription: Tabs.\n---\n\nimport X from 'y';\n\nText.\n",
+    })
+    status, report = run_import(str(root / "docs/guide/tabs.mdx"), "--into", str(root))
+    assert status == 0
+    assert [f["path"] for f in report["files"]] == ["docs/guide/tabs.md"]
+    assert "import X" not in (root / "docs/guide/tabs.md").read_text(encoding="utf-8")
+    assert (root / "docs/guide/tabs.mdx").is_file()  # the source is never modified

@@ -80,6 +80,9 @@ def run(options: ImportOptions) -> Result:
         docs_rel = posixpath.relpath(project.docs_dir.resolve().as_posix(), into.as_posix())
         if docs_rel.startswith(".."):
             raise ConfigError(f"{config}: docs_dir is outside {into}; kb import writes only inside the project.")
+    if not new_project:
+        for source in sources:
+            _place_inside_docs(source, project.docs_dir.resolve())
     renderer = Renderer(project.markdown_extensions, project.mdx_configs)
     index = links.LinkIndex()
     pages: list[Imported] = []
@@ -129,6 +132,17 @@ def run(options: ImportOptions) -> Result:
     else:
         findings += _config_findings(project, needs, nav, config, into)
     return Result(decide(into, writes, options.overwrite), findings, new_project)
+
+
+def _place_inside_docs(source: Source, docs: Path) -> None:
+    """A source already under the project's docs folder (`kb import docs/guide/tabs.mdx --into .`) keeps its
+    place there instead of landing at the top."""
+    if source.root != docs and docs not in source.root.parents:
+        return
+    prefix = source.root.relative_to(docs).as_posix()
+    source.files = [SourceFile(f.path, f"{prefix}/{f.rel}" if prefix != "." else f.rel, f.display)
+                    for f in source.files]
+    source.root = docs
 
 
 def _scratch_project(scratch: Path) -> Project:
@@ -208,7 +222,8 @@ def _read_source(source: Source, project: Project, renderer: Renderer, index: li
             index.by_source[file.rel] = page.target
             index.anchors[page.target] = page.anchors
     _index_ids(source, pages, index)
-    pages += _sections(source, pages, categories, folder_numbers, findings)
+    docs = project.docs_dir if project.docs_dir.is_dir() else None  # None: a new project (its scratch is gone)
+    pages += _sections(source, pages, categories, folder_numbers, findings, docs)
     _fill_positions(pages)
     return pages, assets
 
@@ -338,7 +353,7 @@ def _index_ids(source: Source, pages: list[Imported], index: links.LinkIndex) ->
 
 
 def _sections(source: Source, pages: list[Imported], categories: dict[str, docusaurus.Category],
-              folder_numbers: dict[str, int | None], findings: list[Finding]) -> list[Imported]:
+              folder_numbers: dict[str, int | None], findings: list[Finding], docs: Path | None) -> list[Imported]:
     """An index page for every folder: the category's label, position and description, and a list of its pages."""
     folders = {p.folder for p in pages if p.folder}
     for folder in list(folders):
@@ -351,6 +366,9 @@ def _sections(source: Source, pages: list[Imported], categories: dict[str, docus
         category = categories.get(folder, docusaurus.Category())
         if explicit_nav and folder not in categories and folder not in indexes:
             continue
+        there = docs / folder if docs is not None else None
+        if there is not None and folder not in categories and there.is_dir() and not (there / "index.md").exists():
+            continue  # a folder the project already has without an index page: kb's nav names it
         # Docusaurus labels a folder by its name as it is; notes folders get a readable one.
         label = category.label or (posixpath.basename(folder) if source.is_docusaurus
                                    else pretty_name(posixpath.basename(folder)))
