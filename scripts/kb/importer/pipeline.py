@@ -84,7 +84,8 @@ def run(options: ImportOptions) -> Result:
         for source in sources:
             _place_inside_docs(source, project.docs_dir.resolve())
     renderer = Renderer(project.markdown_extensions, project.mdx_configs)
-    index = links.LinkIndex()
+    anchors: dict[str, dict[str, str]] = {}  # by target page, shared: a link may cross into another source
+    indexes: dict[int, links.LinkIndex] = {}  # one per source, so that equal paths in two sources never mix
     pages: list[Imported] = []
     assets: list[tuple[Source, SourceFile, str]] = []
     navs: list[list[Any]] = []
@@ -96,6 +97,7 @@ def run(options: ImportOptions) -> Result:
         matcher = load_glossary(project)[0].term_matcher()
     for source in sources:
         findings += source.findings
+        index = indexes[id(source)] = links.LinkIndex(anchors=anchors)
         source_pages, source_assets = _read_source(source, project, renderer, index, matcher, needs, findings)
         pages += source_pages
         assets += source_assets
@@ -105,8 +107,8 @@ def run(options: ImportOptions) -> Result:
     for imported in pages:
         if imported.file is None:
             continue
-        rewritten = links.rewrite_links(imported.body, imported.file.rel, imported.target, index, imported.shown,
-                                        imported.body_line)
+        rewritten = links.rewrite_links(imported.body, imported.file.rel, imported.target,
+                                        indexes[id(imported.source)], imported.shown, imported.body_line)
         imported.body = rewritten.text
         findings += rewritten.findings
     tags_yml, tag_findings = _tags(pages, sources, project, new_project)
@@ -118,7 +120,8 @@ def run(options: ImportOptions) -> Result:
         findings += [_as_import(f) for f in read_findings]
         if data is not None:
             writes.append(Write(f"{docs_rel}/{target}", data, file.display))
-    for target, absolute in sorted(index.copies.items()):
+    copies = {target: absolute for index in indexes.values() for target, absolute in index.copies.items()}
+    for target, absolute in sorted(copies.items()):
         data, read_findings = read_limited(Path(absolute), display_path(Path(absolute)), MAX_ASSET_SIZE)
         findings += [_as_import(f) for f in read_findings]
         if data is not None:
