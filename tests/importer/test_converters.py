@@ -227,3 +227,10 @@ def test_code_block_highlighting_becomes_hl_lines() -> None:
     assert '```js title="a.js"' in result.text and 'linenums="1"' in result.text and 'hl_lines="1 3-4"' in result.text
     assert '```py hl_lines="2 3 4"\nx\ny\nz\nw\nv\n```' in result.text
     assert "highlight-" not in result.text
+
+
+def test_blocks_in_list_items_stay_there_and_stray_indentation_does_not_make_code() -> None:
+    listed = mdx.convert("1. Step one\n\n   :::tip\n   Do it.\n   :::\n", "a.mdx").text
+    assert "1. Step one\n\n    !!! tip\n\n        Do it." in listed
+    stray = mdx.convert("Text.\n\n  :::note\n  Hi.\n  :::\n", "a.mdx").text
+    assert "\n!!! note\n\n    Hi." in stray

@@ -35,6 +35,7 @@ class _Block:
     variant: str = ""
     colons: int = 0
     default: bool = False
+    margin: int = 0  # the opening line's indentation (a block inside a list item keeps its place)
     children: list[_Block | str] = field(default_factory=list)
 
 
@@ -157,10 +158,13 @@ def _parse(lines: list[str], shown: str, first_line: int, result: Converted) -> 
             fence = opened
             top.children.append(line)
             continue
+        depth = len(stack)
         if stripped.startswith(":::"):
             if _admonition(stripped, number, stack, shown, result):
+                _set_margin(stack, depth, line)
                 continue
         elif stripped.startswith("<") and _jsx_block(stripped, number, stack, shown, result):
+            _set_margin(stack, depth, line)
             continue
         stack[-1].children.append(line)
     for block in reversed(stack[1:]):
@@ -171,6 +175,13 @@ def _parse(lines: list[str], shown: str, first_line: int, result: Converted) -> 
               "page.",
               "Check the converted page, and close the block in the source if you import again.")
     return root
+
+
+def _set_margin(stack: list[_Block], depth: int, line: str) -> None:
+    """Record the indentation of a block just opened (the stack grew past `depth`)."""
+    if len(stack) > depth:
+        expanded = line.expandtabs(4)
+        stack[depth].margin = len(expanded) - len(expanded.lstrip())
 
 
 def _admonition(stripped: str, number: int, stack: list[_Block], shown: str, result: Converted) -> bool:
@@ -273,46 +284,72 @@ def _jsx_block(stripped: str, number: int, stack: list[_Block], shown: str, resu
     return True
 
 
-def _dedented(children: list[_Block | str]) -> list[_Block | str]:
+def _dedented(children: list[_Block | str]) -> tuple[list[_Block | str], int]:
+    """The children without the indentation all their text lines share, and that indentation."""
     texts = [c for c in children if isinstance(c, str) and c.strip()]
     if not texts:
-        return children
+        return children, 0
     margin = min(len(t) - len(t.lstrip(" \t")) for t in texts)
-    return [c[margin:] if isinstance(c, str) and c.strip() else c for c in children] if margin else children
+    if not margin:
+        return children, 0
+    return [c[margin:] if isinstance(c, str) and c.strip() else c for c in children], margin
 
 
 def _emit(block: _Block, indent: str, out: list[str]) -> None:
-    children = block.children if block.kind == "root" else _dedented(block.children)
+    children, shared = (block.children, 0) if block.kind == "root" else _dedented(block.children)
     if block.kind == "details":
         children = [c for c in children if not (isinstance(c, str) and c.strip().startswith("<summary>")
                                                 and c.strip().endswith("</summary>"))]
-    _emit_children(children, indent, out)
+    _emit_children(children, indent, out, shared)
 
 
-def _emit_children(children: list[_Block | str], indent: str, out: list[str]) -> None:
-    for child in children:
+def _emit_children(children: list[_Block | str], indent: str, out: list[str], shared: int = 0) -> None:
+    for position, child in enumerate(children):
         if isinstance(child, str):
             out.append(indent + child if child.strip() else "")
             continue
+        # Inside a list item: keep it there, in Python-Markdown's steps of four; elsewhere indentation is layout.
+        own = max(0, child.margin - shared)
+        own = -(-own // len(INDENT)) * len(INDENT) if own and _in_list_item(children, position, own) else 0
         if child.kind == "tabs":  # only its items matter; text between them is JSX layout
-            _emit_children([c for c in child.children if isinstance(c, _Block)], indent, out)
+            items: list[_Block | str] = [c for c in child.children if isinstance(c, _Block)]
+            for item in items:
+                if isinstance(item, _Block):
+                    item.margin = 0
+            _emit_children(items, indent + " " * own, out)
             continue
+        indent_here = indent + " " * own
         _blank(out)
         if child.kind == "admonition":
             title = f' "{_quote(child.title)}"' if child.title else ""
-            out.append(f"{indent}!!! {child.variant}{title}")
+            out.append(f"{indent_here}!!! {child.variant}{title}")
         elif child.kind == "tab":
-            out.append(f'{indent}==={"+" if child.default else ""} "{_quote(child.title)}"')
+            out.append(f'{indent_here}==={"+" if child.default else ""} "{_quote(child.title)}"')
         else:
             _summary(child, child.children)
-            out.append(f'{indent}??? note "{_quote(child.title or "Details")}"')
+            out.append(f'{indent_here}??? note "{_quote(child.title or "Details")}"')
         out.append("")
         inner: list[str] = []
-        _emit(child, indent + INDENT, inner)
+        _emit(child, indent_here + INDENT, inner)
         while inner and not inner[0].strip():
             inner.pop(0)
         out.extend(inner)
         _blank(out)
+
+
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]")
+
+
+def _in_list_item(children: list[_Block | str], position: int, margin: int) -> bool:
+    """Whether the nearest line before `position` indented less than `margin` starts a list item."""
+    for index in range(position - 1, max(-1, position - 200), -1):
+        item = children[index]
+        if not isinstance(item, str) or not item.strip():
+            continue
+        expanded = item.expandtabs(4)
+        if len(expanded) - len(expanded.lstrip()) < margin:
+            return _LIST_ITEM.match(expanded.lstrip()) is not None
+    return False
 
 
 def _blank(out: list[str]) -> None:
