@@ -239,3 +239,31 @@ def test_an_mdx_file_inside_docs_is_converted_in_place(tmp_path: Path) -> None:
     assert [f["path"] for f in report["files"]] == ["docs/guide/tabs.md"]
     assert "import X" not in (root / "docs/guide/tabs.md").read_text(encoding="utf-8")
     assert (root / "docs/guide/tabs.mdx").is_file()  # the source is never modified
+
+
+def test_raw_html_images_point_where_the_built_page_finds_them(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "docs" / "guide" / "img").mkdir(parents=True)
+    (site / "static" / "img").mkdir(parents=True)
+    (site / "docusaurus.config.js").write_text("export default {title: 'S'};\n", encoding="utf-8")
+    (site / "static" / "img" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>\n")
+    (site / "docs" / "guide" / "img" / "shot.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>\n")
+    (site / "docs" / "guide" / "page.mdx").write_text(textwrap.dedent("""\
+        ---
+        title: Page
+        description: A page with raw HTML images.
+        ---
+
+        <img src={require('./img/shot.svg').default} alt="Shot" />
+
+        <img src="/img/logo.svg" alt="Logo" />
+
+        <a href="./other.md">Other</a>
+        """), encoding="utf-8")
+    (site / "docs" / "guide" / "other.md").write_text("---\ntitle: Other\ndescription: Other.\n---\n\nText.\n")
+    into = tmp_path / "kb"
+    status, _ = run_import(str(site), "--into", str(into))
+    assert status == 0
+    page = (into / "docs/guide/page.md").read_text(encoding="utf-8")
+    assert 'src="../img/shot.svg"' in page and 'src="../../img/logo.svg"' in page and 'href="../other/"' in page
+    assert check_errors(into) == []

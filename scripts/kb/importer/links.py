@@ -116,6 +116,7 @@ class LinkIndex:
     anchors: dict[str, dict[str, str]] = field(default_factory=dict)  # docs path -> old anchor -> id
     site_prefix: str = ""  # the docs folder relative to the site root, for @site/ paths
     copies: dict[str, str] = field(default_factory=dict)  # docs path -> absolute static file to copy
+    directory_urls: bool = True  # as the project publishes pages: raw HTML URLs are relative to the page URL
 
 
 @dataclass
@@ -147,10 +148,11 @@ def rewrite_links(body: str, source_rel: str, target_rel: str, index: LinkIndex,
         reference = _REFERENCE.match(line)
         if reference:
             matches.append((reference.start(1), reference.end(1)))
+        html_from = len(matches)
         for m in _HTML_URL.finditer(line):
             group = 1 if m.group(1) is not None else 2
             matches.append((m.start(group), m.end(group)))
-        for start, end in matches:
+        for position, (start, end) in enumerate(matches):
             if in_spans(spans, start):
                 continue
             raw = line[start:end]
@@ -163,6 +165,8 @@ def rewrite_links(body: str, source_rel: str, target_rel: str, index: LinkIndex,
                     f"The link `{target}` at line {first_line + number} of {shown} is already broken in the source; "
                     "it is kept as written.", "Fix or remove the link after the import."))
                 continue
+            if position >= html_from and new != target:
+                new = _as_built(new, target_rel, index.directory_urls)
             if new != target:
                 edits.append((start, end, f"<{new}>" if bracketed or " " in new else new))
         for start, end, new in sorted(edits, reverse=True):
@@ -170,6 +174,20 @@ def rewrite_links(body: str, source_rel: str, target_rel: str, index: LinkIndex,
         lines[number] = line
     result.text = "\n".join(lines)
     return result
+
+
+def _as_built(relative: str, target_rel: str, directory_urls: bool) -> str:
+    """A relative `.md` or asset path as raw HTML needs it: MkDocs leaves raw HTML alone, so the URL is
+    relative to the built page's URL (`a/b/` for a/b.md), and pages are folders, not `.md` files."""
+    if not relative or relative.startswith(("#", "/")) or _SCHEME.match(relative):
+        return relative
+    path, hash_mark, fragment = relative.partition("#")
+    if path.endswith(".md"):
+        path = path[: -len("index.md")] if posixpath.basename(path) == "index.md" else path[:-3] + "/"
+        path = path or "./"
+    if directory_urls and posixpath.basename(target_rel) != "index.md":
+        path = "../" + path
+    return path + hash_mark + fragment
 
 
 def _code_spans(line: str) -> list[tuple[int, int]]:

@@ -18,6 +18,9 @@ _TAG_NAME = re.compile(r"</?([A-Za-z][\w.]*)")
 _ATTRIBUTE = re.compile(r"""([A-Za-z_:][-\w:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|\{([^{}]*)\}))?""")
 _COMPONENT = re.compile(r"<(/?)([A-Z][\w.]*)")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]")
+# `src={require('./a.png').default}`, `href={useBaseUrl('/x')}`: JSX that only names a file.
+_JSX_URL = re.compile(r"""\b(src|href)=\{\s*(require|useBaseUrl)\(\s*(?:'([^'\n{}]*)'|"([^"\n{}]*)")\s*\)"""
+                      r"""(?:\.default)?\s*\}""")
 
 
 @dataclass
@@ -536,6 +539,8 @@ def _components(line: str, shown: str, first_line: int, reported: set[str], resu
     text = "".join(out)
     if "className=" in text:
         text = text.replace("className=", "class=")
+    if "={" in text:
+        text = _JSX_URL.sub(lambda m: f'{m.group(1)}="{m.group(3) if m.group(3) is not None else m.group(4)}"', text)
     return text
 
 

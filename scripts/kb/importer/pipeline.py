@@ -97,7 +97,7 @@ def run(options: ImportOptions) -> Result:
         matcher = load_glossary(project)[0].term_matcher()
     for source in sources:
         findings += source.findings
-        index = indexes[id(source)] = links.LinkIndex(anchors=anchors)
+        index = indexes[id(source)] = links.LinkIndex(anchors=anchors, directory_urls=project.use_directory_urls)
         source_pages, source_assets = _read_source(source, project, renderer, index, matcher, needs, findings)
         pages += source_pages
         assets += source_assets
