@@ -6,6 +6,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from ..conftest import write_site
 from .helpers import IMPORT_FIXTURES, build, check_errors, findings_of, run_import, tree_digest
 
@@ -267,3 +269,16 @@ def test_raw_html_images_point_where_the_built_page_finds_them(tmp_path: Path) -
     page = (into / "docs/guide/page.md").read_text(encoding="utf-8")
     assert 'src="../img/shot.svg"' in page and 'src="../../img/logo.svg"' in page and 'href="../other/"' in page
     assert check_errors(into) == []
+
+
+def test_the_human_report_and_help(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kb.cli.commands import main
+
+    assert main(["import", str(NOTES), "--into", str(tmp_path / "kb"), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "(dry run)" in out and "would write: docs/basics/what-is-generative-ai.md" in out
+    assert "Translated (" in out and "files to write" in out
+    assert not (tmp_path / "kb").exists()
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    assert "kb import ../old-site --into new-kb" in capsys.readouterr().out

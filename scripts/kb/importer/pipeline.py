@@ -298,6 +298,8 @@ def _read_page(source: Source, file: SourceFile, folder: str, project: Project, 
                                                                     f"to {notes.MAX_DESCRIPTION} characters."))
     findings.extend(notes.near_misses(matcher, body, file.display, front.body_line))
     doc_id: str = meta["id"] if isinstance(meta.get("id"), str) and meta["id"] else bare
+    if not source.is_docusaurus:  # notes have no URL to keep: a file name without spaces
+        doc_id = "-".join(doc_id.split())
     is_index = bare.lower() in ("index", "readme")
     if isinstance(meta.get("slug"), str) and not meta["slug"].strip("/") and not folder:
         # `slug: /`: the docs home page, which is index.md here.
