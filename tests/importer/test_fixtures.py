@@ -136,3 +136,19 @@ def test_notes_titles_encodings_and_headings(notes: tuple[Path, dict[str, Any]])
     fixed = (root / "docs/tokenization-mojibake.md").read_text(encoding="utf-8")
     assert "— roughly" in fixed and "â€" not in fixed
     assert re.search(r"^title: Prompting basics$", (root / "docs/prompting.md").read_text(encoding="utf-8"), re.M)
+
+
+def test_classic_blog_imports_with_its_tags(tmp_path: Path) -> None:
+    into = tmp_path / "blog"
+    status, report = run_import(str(SITE / "blog"), "--into", str(into))
+    assert status == 0
+    tags = (into / "docs/tags.yml").read_text(encoding="utf-8")
+    assert "docusaurus:\n  label: Docusaurus\n  description: Docusaurus tag description" in tags
+    post = (into / "docs/2019-05-29-long-blog-post.md").read_text(encoding="utf-8")
+    assert "<!-- truncate -->" not in post and "{/* truncate */}" not in post and "slug: long-blog-post" in post
+    assert any("`authors`" in f["message"] for f in findings_of(report, "KB703"))
+    _only_links_broken_in_source(into, report)
+    # Not strict: `authors` is kept on purpose (reported above), and kb check warns about it as KB206.
+    site = build(into, strict=False)
+    assert (site / "long-blog-post/index.html").is_file()
+    assert leftovers(site) == []
