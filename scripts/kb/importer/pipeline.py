@@ -227,7 +227,7 @@ def _read_source(source: Source, project: Project, renderer: Renderer, index: li
     _index_ids(source, pages, index)
     docs = project.docs_dir if project.docs_dir.is_dir() else None  # None: a new project (its scratch is gone)
     pages += _sections(source, pages, categories, folder_numbers, findings, docs)
-    _fill_positions(pages)
+    _fill_positions(pages, index)
     return pages, assets
 
 
@@ -408,7 +408,7 @@ def _sections(source: Source, pages: list[Imported], categories: dict[str, docus
     return made
 
 
-def _fill_positions(pages: list[Imported]) -> None:
+def _fill_positions(pages: list[Imported], index: links.LinkIndex) -> None:
     """Pages and sections without a position come after those with one, in file name order, as in Docusaurus."""
     by_parent: dict[str, list[Imported]] = {}
     for page in pages:
@@ -427,10 +427,10 @@ def _fill_positions(pages: list[Imported]) -> None:
         if page.position is not None:
             page.meta["sidebar_position"] = int(page.position) if page.position.is_integer() else page.position
         if page.file is None:  # a generated index: its list of pages, in order
-            page.body = _section_body(page, pages)
+            page.body = _section_body(page, pages, index)
 
 
-def _section_body(page: Imported, pages: list[Imported]) -> str:
+def _section_body(page: Imported, pages: list[Imported], index: links.LinkIndex) -> str:
     description = page.meta.pop("_description_text", "")
     doc_link = page.meta.pop("_doc_link", None)
     children = [p for p in pages if p is not page and (
@@ -439,7 +439,9 @@ def _section_body(page: Imported, pages: list[Imported]) -> str:
     children.sort(key=lambda p: (p.position is None, p.position or 0.0, str(p.meta.get("title", ""))))
     lines = [f"# {page.meta['title']}", "", description, ""]
     if doc_link:
-        lines += [f"Start with the page `{doc_link}`.", ""]
+        linked = index.by_id.get(doc_link)
+        start = f"[{doc_link}]({posixpath.relpath(linked, page.folder)})" if linked else f"`{doc_link}`"
+        lines += [f"Start with {start}.", ""]
     for child in children:
         link = posixpath.relpath(child.target, page.folder)
         label = child.meta.get("sidebar_label") or child.meta.get("title")
