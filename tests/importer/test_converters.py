@@ -234,3 +234,15 @@ def test_blocks_in_list_items_stay_there_and_stray_indentation_does_not_make_cod
     assert "1. Step one\n\n    !!! tip\n\n        Do it." in listed
     stray = mdx.convert("Text.\n\n  :::note\n  Hi.\n  :::\n", "a.mdx").text
     assert "\n!!! note\n\n    Hi." in stray
+
+
+def test_commonmark_lists_are_reindented_for_python_markdown() -> None:
+    text = ("Intro\n- a\n  - b\n- c\n## Heading\n\n1. one\n\n   para\n\n   ```js\n   x\n   ```\n2. two\n\n"
+            "- after an ordered list\n")
+    result = mdx.convert(text, "a.md", mdx=False).text
+    assert "Intro\n\n- a\n    - b\n- c\n## Heading" in result
+    assert "1. one\n\n    para\n\n    ```js\n    x\n    ```\n\n2. two" in result
+    assert "<!-- -->\n\n- after an ordered list" in result
+    # Written for Python-Markdown already (four spaces a level): the paragraph stays in the inner item.
+    fixed = mdx.reindent_lists(["- a", "    - b", "", "        text in b"])
+    assert fixed[:3] == ["- a", "    - b", ""] and 8 <= len(fixed[3]) - len(fixed[3].lstrip()) < 12

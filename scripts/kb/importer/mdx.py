@@ -61,6 +61,7 @@ def convert(text: str, shown: str, first_line: int = 1, mdx: bool = True) -> Con
     With `mdx` false (raw notes) import/export lines and JSX are left alone."""
     result = Converted("")
     lines = _drop_statements(text.split("\n"), shown, first_line, result) if mdx else text.split("\n")
+    lines = reindent_lists(lines)
     root = _parse(lines, shown, first_line, result)
     out: list[str] = []
     _emit(root, "", out)
@@ -69,6 +70,83 @@ def convert(text: str, shown: str, first_line: int = 1, mdx: bool = True) -> Con
         body = _inline(body, shown, first_line, result, text)
     result.text = body
     return result
+
+
+_INTERRUPTS = ("#", "```", "~~~", ":::", "<", ">", "|", "---", "***", "___", "{/*", "import ", "export ")
+_MARKER = re.compile(r"^([-*+]|\d{1,9}[.)])( {1,4}|$)")
+
+
+@dataclass
+class _Item:
+    source: int  # the column its content starts at in the source (CommonMark)
+    target: int  # the column it starts at for Python-Markdown: four per level
+
+
+def reindent_lists(lines: list[str]) -> list[str]:
+    """CommonMark list nesting (content under the marker's text, often two or three spaces) re-indented in the
+    steps of four Python-Markdown needs, and a blank line put before a list that follows a paragraph."""
+    out: list[str] = []
+    stack: list[_Item] = []
+    fence: str | None = None
+    fence_shift: tuple[int, int] | None = None
+    previous_text = False  # the line before was non-blank text (for lazy continuations)
+    after_fence = False  # the line before closed a code block
+    last_kind = ""  # "-" or "1": the kind of the last top-level list, which Python-Markdown would merge
+    for line in lines:
+        expanded = line.expandtabs(4) if "\t" in line[:40] else line
+        text = expanded.lstrip(" ")
+        indent = len(expanded) - len(text)
+        if fence is not None:
+            if fence_shift is not None:
+                source, target = fence_shift
+                out.append(" " * (target + max(0, indent - source)) + text if text else "")
+            else:
+                out.append(line)
+            if _closes(text.strip(), fence):
+                fence, fence_shift = None, None
+                after_fence = True
+            continue
+        if not text:
+            out.append("")
+            previous_text = False
+            continue
+        marker = _MARKER.match(text) if indent < 16 else None
+        while stack and indent < stack[-1].source:
+            if previous_text and marker is None and not text.startswith(_INTERRUPTS):
+                break  # a lazy continuation line: it stays in the item
+            stack.pop()
+        opened = _fence_of(text.strip())
+        if marker is not None:
+            parent = stack[-1].target if stack else 0
+            spaces = len(marker.group(2))
+            width = len(marker.group(1)) + (spaces if 0 < spaces <= 4 else 1)
+            if not stack and previous_text and out and not _MARKER.match(out[-1].lstrip()):
+                out.append("")  # Python-Markdown starts a list only after a blank line
+            if after_fence:
+                out.append("")  # and a new item after a code block only after one
+            kind = "1" if marker.group(1)[0].isdigit() else "-"
+            if not stack:
+                if last_kind and kind != last_kind and not previous_text:
+                    out.append("<!-- -->")  # another kind of list: Python-Markdown would continue the last one
+                    out.append("")
+                last_kind = kind
+            rest = text[len(marker.group(0)):]
+            out.append(" " * parent + marker.group(1) + (" " + rest if rest else ""))
+            stack.append(_Item(indent + width, parent + len(INDENT)))
+        elif stack:
+            item = stack[-1]
+            out.append(" " * (item.target + max(0, indent - item.source)) + text)
+            if opened:
+                fence, fence_shift = opened, (indent, item.target + max(0, indent - item.source))
+        else:
+            out.append(line)
+            if opened:
+                fence, fence_shift = opened, None
+        previous_text = opened is None
+        after_fence = False
+        if not stack and marker is None and indent < 4:
+            last_kind = ""
+    return out
 
 
 def _note(result: Converted, code: str, shown: str, line: int, message: str, hint: str = "") -> None:
