@@ -246,3 +246,17 @@ def test_commonmark_lists_are_reindented_for_python_markdown() -> None:
     # Written for Python-Markdown already (four spaces a level): the paragraph stays in the inner item.
     fixed = mdx.reindent_lists(["- a", "    - b", "", "        text in b"])
     assert fixed[:3] == ["- a", "    - b", ""] and 8 <= len(fixed[3]) - len(fixed[3].lstrip()) < 12
+
+
+@pytest.mark.hostile
+def test_partials_that_use_themselves_stay_bounded() -> None:
+    bomb = "import Self from './_self.mdx';\n\n" + "<Self />\n" * 1000
+
+    def read(path: str) -> tuple[str, str] | None:
+        return bomb, "_self.mdx"
+
+    start = time.monotonic()
+    result = mdx.convert(bomb, "page.mdx", partials=read)
+    assert time.monotonic() - start < 10
+    assert result.text.count("\n") < 200_000
+    assert any("cannot be read" in f.message for f in result.findings)

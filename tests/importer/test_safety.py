@@ -282,3 +282,33 @@ def test_the_human_report_and_help(tmp_path: Path, capsys: pytest.CaptureFixture
     with pytest.raises(SystemExit):
         main(["import", "--help"])
     assert "kb import ../old-site --into new-kb" in capsys.readouterr().out
+
+
+def test_partials_are_inlined_not_published(tmp_path: Path) -> None:
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "_shared.mdx").write_text(":::tip\nShared **advice**.\n:::\n", encoding="utf-8")
+    (source / "page.mdx").write_text(textwrap.dedent("""\
+        ---
+        title: Page
+        description: A page using a partial.
+        ---
+        import Shared from './_shared.mdx';
+        import Missing from './_missing.mdx';
+
+        Before.
+
+        <Shared />
+
+        <Missing />
+
+        After.
+        """), encoding="utf-8")
+    into = tmp_path / "kb"
+    status, report = run_import(str(source), "--into", str(into))
+    assert status == 0
+    assert [f["path"] for f in report["files"] if f["path"].startswith("docs/") and f["path"].endswith(".md")] == [
+        "docs/page.md"]
+    page = (into / "docs/page.md").read_text(encoding="utf-8")
+    assert "!!! tip\n\n    Shared **advice**." in page and "<Shared" not in page and "<Missing" not in page
+    assert any("_missing.mdx" in f["message"] for f in findings_of(report, "KB703"))

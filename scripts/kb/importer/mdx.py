@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kb.importer.docusaurus import ADMONITION_TYPES
@@ -28,6 +29,7 @@ class Converted:
     text: str
     findings: list[Finding] = field(default_factory=list)
     needs: set[str] = field(default_factory=set)  # Markdown extensions the result relies on
+    imports: dict[str, str] = field(default_factory=dict)  # MDX imports of Markdown files: name -> path
 
 
 @dataclass
@@ -56,11 +58,21 @@ def _closes(stripped: str, fence: str) -> bool:
     return stripped.startswith(fence) and not stripped.lstrip(fence[0]).strip()
 
 
-def convert(text: str, shown: str, first_line: int = 1, mdx: bool = True) -> Converted:
+Partials = Callable[[str], "tuple[str, str] | None"]  # import path -> (Markdown body, name in findings)
+MAX_PARTIAL_DEPTH = 4
+MAX_PARTIALS = 50  # inlined into one page, all depths together: a partial using itself twice cannot explode
+
+
+def convert(text: str, shown: str, first_line: int = 1, mdx: bool = True, partials: Partials | None = None,
+            depth: int = 0, budget: list[int] | None = None) -> Converted:
     """Convert one page body; `first_line` is the file line the body starts on, for findings.
-    With `mdx` false (raw notes) import/export lines and JSX are left alone."""
+    With `mdx` false (raw notes) import/export lines and JSX are left alone. `partials` reads an
+    imported MDX file (`import Intro from './_intro.mdx'`), whose `<Intro />` is replaced by its text."""
     result = Converted("")
     lines = _drop_statements(text.split("\n"), shown, first_line, result) if mdx else text.split("\n")
+    if result.imports and partials is not None:
+        lines = _inline_partials(lines, shown, first_line, result, partials, depth,
+                                 budget if budget is not None else [MAX_PARTIALS])
     lines = reindent_lists(lines)
     root = _parse(lines, shown, first_line, result)
     out: list[str] = []
@@ -178,6 +190,10 @@ def _drop_statements(lines: list[str], shown: str, first_line: int, result: Conv
                       f"The `{line.split()[0]}` statement at line {first_line + i} of {shown} never ends; "
                       "only its first line is removed.", "Check the source for an unclosed bracket.")
                 end = i
+            statement = " ".join(lines[i:end + 1])
+            imported = _IMPORT_MARKDOWN.match(statement)
+            if imported:
+                result.imports[imported.group(1)] = imported.group(3)
             for j in range(i, end + 1):
                 out[j] = ""
             _note(result, "KB707", shown, first_line + i,
@@ -185,6 +201,52 @@ def _drop_statements(lines: list[str], shown: str, first_line: int, result: Conv
             i = end + 1
             continue
         i += 1
+    return out
+
+
+_IMPORT_MARKDOWN = re.compile(r"""^import\s+(\w+)\s+from\s+(['"])([^'"\n]{1,300}\.mdx?)\2""")
+
+
+def _inline_partials(lines: list[str], shown: str, first_line: int, result: Converted, partials: Partials,
+                     depth: int, budget: list[int]) -> list[str]:
+    """A line holding only `<Name />` for an imported Markdown file becomes that file's converted text."""
+    out: list[str] = []
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if fence is not None:
+            fence = None if _closes(stripped, fence) else fence
+            out.append(line)
+            continue
+        opened = _fence_of(stripped)
+        if opened:
+            fence = opened
+        name = stripped[1:-2].strip() if stripped.startswith("<") and stripped.endswith("/>") else ""
+        path = result.imports.get(name)
+        if path is None:
+            out.append(line)
+            continue
+        loaded = partials(path) if depth < MAX_PARTIAL_DEPTH and budget[0] > 0 else None
+        budget[0] -= 1
+        if loaded is None and budget[0] < -1:
+            out.append("")  # the budget is spent: said once already
+            continue
+        if loaded is None:
+            _note(result, "KB703", shown, first_line + index,
+                  f"The partial `{path}` used as `<{name} />` at line {first_line + index} of {shown} cannot be read "
+                  f"(missing, outside the source, nested too deep or past {MAX_PARTIALS} in one page); the tag was "
+                  "removed.",
+                  "Copy its text into the page by hand.")
+            out.append("")
+            continue
+        body, partial_shown = loaded
+        inner = convert(body, partial_shown, 1, True, partials, depth + 1, budget)
+        result.findings += inner.findings
+        result.needs |= inner.needs
+        margin = line[: len(line) - len(line.lstrip())]
+        out += [margin + text if text.strip() else "" for text in inner.text.split("\n")]
+        _note(result, "KB707", shown, first_line + index,
+              f"The partial `{path}` (`<{name} />`) at line {first_line + index} of {shown} was inlined.")
     return out
 
 

@@ -214,6 +214,10 @@ def _read_source(source: Source, project: Project, renderer: Renderer, index: li
             continue
         if source.is_docusaurus and file.rel == "tags.yml":
             continue
+        if source.is_docusaurus and name.lower().endswith(page_suffixes) and _is_partial(file.rel):
+            findings.append(rule("KB707").finding(file.display, 1, 1, f"{file.display} is a partial (its name "
+                                                  "starts with `_`): not a page, its text goes where pages use it."))
+            continue
         if not name.lower().endswith(page_suffixes):
             target = "/".join(p for p in (folder, name) if p)
             index.assets[file.rel] = target
@@ -255,7 +259,8 @@ def _read_page(source: Source, file: SourceFile, folder: str, project: Project, 
         findings.extend(mapped)
     elif front.meta:
         meta = dict(front.meta)
-    converted = mdx.convert(front.body, file.display, front.body_line, mdx=source.is_docusaurus)
+    converted = mdx.convert(front.body, file.display, front.body_line, mdx=source.is_docusaurus,
+                            partials=_partial_reader(source, file, project.options.max_page_size))
     findings.extend(converted.findings)
     needs.update(converted.needs)
     before = links.headings(renderer, converted.body if False else converted.text)
@@ -321,6 +326,28 @@ def _read_page(source: Source, file: SourceFile, folder: str, project: Project, 
                                                slug, is_index)
     imported.meta["_id"] = "/".join(p for p in (folder, doc_id) if p)
     return imported
+
+
+def _is_partial(rel: str) -> bool:
+    """Docusaurus leaves files and folders whose names start with `_` out of the docs: they are partials."""
+    return any(part.startswith("_") for part in rel.split("/"))
+
+
+def _partial_reader(source: Source, file: SourceFile, max_size: int) -> mdx.Partials:
+    by_rel = {f.rel: f for f in source.files}
+
+    def read(path: str) -> tuple[str, str] | None:
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(file.rel), path))
+        found = by_rel.get(rel)
+        if found is None:
+            return None
+        data, _ = read_limited(found.path, found.display, max_size, source.root)
+        if data is None or b"\x00" in data:
+            return None
+        split = docusaurus.split(notes.decode(data, found.display).text, found.display)
+        return split.body, found.display
+
+    return read
 
 
 def _title_from(doc_id: Any, bare: str) -> str:
