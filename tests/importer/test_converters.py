@@ -260,3 +260,12 @@ def test_partials_that_use_themselves_stay_bounded() -> None:
     assert time.monotonic() - start < 10
     assert result.text.count("\n") < 200_000
     assert any("cannot be read" in f.message for f in result.findings)
+
+
+def test_tab_labels_from_values_and_admonition_components() -> None:
+    text = ("<Tabs values={[{label: 'Apple', value: 'apple'}, {label: 'Pear', value: 'pear'}]}>\n"
+            "<TabItem value=\"apple\">A</TabItem>\n<TabItem value=\"pear\">P</TabItem>\n</Tabs>\n\n"
+            "<Admonition type=\"caution\" title=\"Careful\">\nMind it.\n</Admonition>\n")
+    result = mdx.convert(text, "a.mdx").text
+    assert '=== "Apple"' in result and '=== "Pear"' in result
+    assert '!!! warning "Careful"\n\n    Mind it.' in result

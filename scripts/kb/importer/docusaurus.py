@@ -337,6 +337,11 @@ class _Literal:
                 raise NotLiteral("an object entry is followed by neither `,` nor `}`", self.i)
 
 
+def read_literal(text: str, start: int) -> Any:
+    """The JavaScript literal at `start` in `text`; raises NotLiteral when it is code."""
+    return _Literal(text, start).value()
+
+
 _SIDEBARS_START = re.compile(r"(?:\bconst\s+\w+\s*(?::\s*[\w.<>]+\s*)?=|module\.exports\s*=|export\s+default)\s*")
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kb.importer.docusaurus import ADMONITION_TYPES
+from kb.importer.docusaurus import ADMONITION_TYPES, NotLiteral, read_literal
 from kb.report.findings import Finding
 from kb.report.rules import rule
 
@@ -41,6 +41,7 @@ class _Block:
     colons: int = 0
     default: bool = False
     margin: int = 0  # the opening line's indentation (a block inside a list item keeps its place)
+    labels: dict[str, str] = field(default_factory=dict)  # <Tabs values={[...]}>: tab labels by value
     children: list[_Block | str] = field(default_factory=list)
 
 
@@ -384,7 +385,7 @@ def _jsx_block(stripped: str, number: int, stack: list[_Block], shown: str, resu
         return False
     name = match.group(1)
     closing = stripped.startswith("</")
-    kinds = {"Tabs": "tabs", "TabItem": "tab", "details": "details"}
+    kinds = {"Tabs": "tabs", "TabItem": "tab", "details": "details", "Admonition": "admonition"}
     if name not in kinds:
         return False
     kind = kinds[name]
@@ -399,12 +400,21 @@ def _jsx_block(stripped: str, number: int, stack: list[_Block], shown: str, resu
         return False
     attributes = _attributes(stripped[len(name) + 1:end].rstrip("/"))
     block = _Block(kind, number)
-    if kind == "tab":
-        block.title = attributes.get("label") or attributes.get("value") or "Tab"
+    if kind == "admonition":  # <Admonition type="tip" title="...">, the component behind `:::`
+        block.variant = ADMONITION_TYPES.get(attributes.get("type", "note").lower(), "note")
+        block.title, block.colons = attributes.get("title", ""), -1
+        result.needs.add("admonition")
+        _note(result, "KB707", shown, number, f"`<Admonition>` at line {number} of {shown} became "
+              f"`!!! {block.variant}`.")
+    elif kind == "tab":
+        value = attributes.get("value", "")
+        parent_labels = stack[-1].labels if stack[-1].kind == "tabs" else {}
+        block.title = attributes.get("label") or parent_labels.get(value) or value or "Tab"
         block.default = "default" in attributes
         result.needs.update({"pymdownx.tabbed", "pymdownx.superfences"})
     elif kind == "tabs":
         _note(result, "KB707", shown, number, f"`<Tabs>` at line {number} of {shown} became content tabs (`===`).")
+        block.labels = _tab_labels(stripped[:end])
         if "groupId" in attributes:
             _note(result, "KB703", shown, number, f"`groupId` of the tabs at line {number} of {shown} is not kept; "
                   "Material links tabs with the same labels when `content.tabs.link` is on.")
@@ -425,6 +435,19 @@ def _jsx_block(stripped: str, number: int, stack: list[_Block], shown: str, resu
         else:
             block.children.append(rest)
     return True
+
+
+def _tab_labels(tag: str) -> dict[str, str]:
+    """`values={[{label: 'Apple', value: 'apple'}]}` on `<Tabs>`, the older way to label tabs."""
+    start = tag.find("values={")
+    if start < 0:
+        return {}
+    try:
+        value = read_literal(tag, start + len("values={"))
+    except NotLiteral:
+        return {}
+    return {str(v["value"]): str(v["label"]) for v in value if isinstance(v, dict) and "value" in v and "label" in v
+            } if isinstance(value, list) else {}
 
 
 def _dedented(children: list[_Block | str]) -> tuple[list[_Block | str], int]:
