@@ -27,6 +27,7 @@ from kb.pages.nav import NavItem, NavSection, build_nav, in_built_nav
 from kb.pages.page import Page, discover_files, load_page
 from kb.pages.source import SourceText
 from kb.pages.urls import PageUrl
+from kb.publish.meta import theme_meta
 from kb.render.scan import GLOSSARY_MARKER, Link
 
 BUILD_DIR = Path(".cache") / "kb-build"
@@ -123,17 +124,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def _front_matter(analysis: Analysis, page: Page) -> str:
-    """The front-matter as the renderer understands it: tag labels instead of keys, unlisted pages out of search."""
-    meta = dict(page.meta)
-    tags = analysis.tags
-    if tags and isinstance(meta.get("tags"), list):
-        meta["tags"] = [tags[t].label if isinstance(t, str) and t in tags else t for t in meta["tags"]]
-    if isinstance(meta.get("description"), str):
-        # The theme writes the description into an attribute without escaping it (Material does too).
-        meta["description"] = html.escape(meta["description"], quote=True)
-    if page.unlisted:
-        search = meta.get("search")
-        meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
+    """The front-matter as the renderer understands it (the same translation the plugin makes)."""
+    meta = theme_meta(page, analysis.tags)
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
 
 

@@ -244,6 +244,13 @@ def _look_up(project: Project, cache: PageCache | None, refusals: list[Finding],
             rel, 1, 1, f"{rel} {reason}, so it is not read.",
             "Replace the link with the files themselves, or remove it; only files inside the project are published."))
     for src in files:
+        if src.endswith(".mdx") and project.inclusion.get(src) != "excluded":
+            rel = project.doc_rel(src)
+            refusals.append(rule("KB108").finding(
+                rel, 1, 1, f"{rel} is an MDX file, which MkDocs does not read as a page, so it is not published; "
+                "`kb import` converts it to Markdown.",
+                f"Run `kb import {rel} --into .` to convert it to Markdown (then remove the .mdx file), "
+                "or add it to `exclude_docs` in mkdocs.yml."))
         # Files the configuration excludes are not rendered; links to them are MkDocs' business.
         if not src.endswith(".md") or project.inclusion.get(src) == "excluded":
             assets.add(src)

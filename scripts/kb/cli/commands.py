@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="kb",
         description="Validate and publish the GenAI knowledge base.",
         epilog="Examples:\n  kb check\n  kb new llms/quantization.md --title Quantization\n  kb serve\n"
+               "  kb import ../docusaurus-site --into new-kb\n"
                "Run `kb COMMAND --help` for each command's options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -120,6 +121,27 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000",
                        help="address to serve on (default: 127.0.0.1:8000)")
     serve.add_argument("--renderer", choices=sorted(RENDERERS), default="mkdocs", help="renderer (default: mkdocs)")
+    imp = sub.add_parser(
+        "import", help="bring a Docusaurus site or a folder of notes into the project",
+        description="Import a Docusaurus site (a folder with docusaurus.config.*), a Docusaurus docs folder, or "
+                    "Markdown/text notes (files or folders) into DIR: front-matter mapped, MDX converted "
+                    "(admonitions, tabs, components), links and anchors rewritten, assets copied. When DIR has no "
+                    "mkdocs.yml, a new project is created. The source is never modified and an existing file is "
+                    "never overwritten without --overwrite; importing again changes nothing.",
+        epilog="Examples:\n  kb import ../old-site --into new-kb\n  kb import ../old-site/docs --dry-run\n"
+               "  kb import notes/ extra-note.txt --into .\n  kb import ../old-site --into new-kb --format json\n"
+               "Exit status: 0 imported (findings to look at are listed), 1 a source file could not be imported, "
+               "2 usage problem.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    imp.add_argument("sources", nargs="+", type=Path, metavar="SOURCE",
+                     help="a Docusaurus site or docs folder, or Markdown/text notes (files or folders)")
+    imp.add_argument("--into", type=Path, default=Path("."), metavar="DIR",
+                     help="the project to import into (default: the current folder); created when it has no mkdocs.yml")
+    imp.add_argument("--dry-run", action="store_true", help="print what would be written, write nothing")
+    imp.add_argument("--overwrite", action="store_true", help="replace existing files whose content differs")
+    imp.add_argument("--format", choices=["human", "json"], default="human", help="report format (default: human)")
+    imp.add_argument("-q", "--quiet", action="store_true", help="leave the list of translations out of the report")
     sub.add_parser("rules", help="list every rule code with its explanation",
                    description="List every rule code, its default severity and what it means.",
                    epilog="Example: kb rules")
@@ -144,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _new_page(args)
     if args.command == "build":
         return _build(args)
+    if args.command == "import":
+        return _import(args)
     if args.command == "serve":
         if RENDERERS[args.renderer].runs_plugin:
             # Become the server process, so that Ctrl+C and signals reach it directly.
@@ -323,3 +347,28 @@ def _glossary_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from kb.importer.pipeline import ImportOptions, run
+    from kb.importer.plan import apply
+    from kb.importer.report import format_report, report_json
+
+    try:
+        result = run(ImportOptions(list(args.sources), args.into, overwrite=args.overwrite))
+    except (ConfigError, FileNotFoundError) as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.dry_run:
+        try:
+            apply(result.plan)
+        except OSError as exc:
+            print(f"kb: writing {exc.filename or args.into} failed: {exc.strerror or exc}; "
+                  "files written before it are kept.", file=sys.stderr)
+            return EXIT_USAGE
+    if args.format == "json":
+        sys.stdout.write(report_json(result.plan, result.findings, args.dry_run))
+    else:
+        sys.stdout.write(format_report(result.plan, result.findings, args.dry_run, verbose=not args.quiet))
+    errors = [f for f in result.findings + result.plan.findings if f.severity is Severity.ERROR]
+    return EXIT_FINDINGS if errors else EXIT_OK

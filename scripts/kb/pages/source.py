@@ -27,8 +27,19 @@ def read_source(path: Path, rel_path: str, max_size: int, root: Path | None = No
     """Read `path` as UTF-8, returning findings instead of raising for any bad input. Only a regular
     file is read (never a FIFO or a device, which could block or never end), only inside `root`
     when it is given, and never more than `max_size` bytes."""
-    def unreadable(reason: str, hint: str = "Check that the file exists and is readable.") -> SourceText:
-        return SourceText(rel_path, None, [rule("KB105").finding(rel_path, 1, 1, f"{rel_path} {reason}.", hint)])
+    data, findings = read_limited(path, rel_path, max_size, root)
+    if data is None:
+        return SourceText(rel_path, None, findings)
+    return decode_source(data, rel_path)
+
+
+def read_limited(path: Path, rel_path: str, max_size: int, root: Path | None = None,
+                 ) -> tuple[bytes | None, list[Finding]]:
+    """The bytes of `path` under the same rules as `read_source`, undecoded (for readers that must
+    guess an encoding), or None and the finding that says why not."""
+    def unreadable(reason: str, hint: str = "Check that the file exists and is readable.",
+                   ) -> tuple[None, list[Finding]]:
+        return None, [rule("KB105").finding(rel_path, 1, 1, f"{rel_path} {reason}.", hint)]
 
     try:
         real = path
@@ -46,19 +57,19 @@ def read_source(path: Path, rel_path: str, max_size: int, root: Path | None = No
                 return unreadable("is not a regular file (a FIFO, a device or a socket)",
                                   "Replace it with an ordinary file, or remove it from the folder.")
             if info.st_size > max_size:
-                return SourceText(rel_path, None, [rule("KB103").finding(
+                return None, [rule("KB103").finding(
                     rel_path, 1, 1,
                     f"{rel_path} is {info.st_size:,} bytes, over the limit of {max_size:,} bytes.",
                     "Split the page into smaller pages, or raise `max_page_size` for the kb plugin in mkdocs.yml.",
-                )])
+                )]
             data = handle.read(max_size + 1)  # a file that grows while we read is still capped
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop
         return unreadable(f"could not be read: {getattr(exc, 'strerror', None) or exc}")
     if len(data) > max_size:
-        return SourceText(rel_path, None, [rule("KB103").finding(
+        return None, [rule("KB103").finding(
             rel_path, 1, 1, f"{rel_path} grew past the limit of {max_size:,} bytes while it was read.",
-            "Split the page into smaller pages.")])
-    return decode_source(data, rel_path)
+            "Split the page into smaller pages.")]
+    return data, []
 
 
 def decode_source(data: bytes, rel_path: str) -> SourceText:

@@ -1,10 +1,13 @@
-"""Meta tags that front-matter asks for and the theme does not write: keywords, and noindex for unlisted pages."""
+"""Front-matter as the theme reads it, and the meta tags it asks for that the theme does not write
+(keywords, and noindex for unlisted pages)."""
 
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from kb.pages.page import Page
+from kb.pages.tags import Tag
 
 
 def head_tags(page: Page) -> list[str]:
@@ -25,3 +28,19 @@ def with_meta(output: str, page: Page) -> str:
     if not extra:
         return output
     return output.replace("</head>", "\n".join(extra) + "\n</head>", 1)
+
+
+def theme_meta(page: Page, tags: dict[str, Tag] | None) -> dict[str, Any]:
+    """The page's front-matter as the theme should get it: the description escaped (Material writes it
+    into an attribute as it is), tags by their labels (keys from tags.yml, and Docusaurus' inline
+    `{label, permalink}` tags), and an unlisted page left out of search."""
+    meta = dict(page.meta)
+    if isinstance(meta.get("description"), str):
+        meta["description"] = html.escape(meta["description"], quote=True)
+    if isinstance(meta.get("tags"), list):
+        meta["tags"] = [t.get("label") if isinstance(t, dict) else
+                        tags[t].label if tags and isinstance(t, str) and t in tags else t for t in meta["tags"]]
+    if page.unlisted:
+        search = meta.get("search")
+        meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
+    return meta

@@ -31,6 +31,8 @@ _ALL = [
          "the page (for example a snippet file that does not exist); the build would fail the same way."),
     Rule("KB107", "render-too-slow", E, "Python-Markdown needs longer than `render_timeout` seconds for the "
          "page, so `mkdocs build` would hang on it too; usually one pathological line (thousands of `[`)."),
+    Rule("KB108", "mdx-file", E, "An `.mdx` file under docs/, which MkDocs does not read as a page; "
+         "`kb import` converts it to Markdown."),
     # Front-matter
     Rule("KB201", "no-front-matter", E, "The page does not start with a `---` front-matter block."),
     Rule("KB202", "yaml-syntax", E, "The front-matter is not valid YAML, or its closing `---` is missing."),
@@ -81,6 +83,21 @@ _ALL = [
     Rule("KB604", "external-redirect-loop", E, "An external link whose redirects go round in a loop."),
     Rule("KB605", "external-refused", E, "An external link to a private, loopback or metadata address; never fetched."),
     Rule("KB606", "external-fragment", W, "An external link whose #fragment the target page does not define."),
+    # kb import
+    Rule("KB701", "import-unreadable", E, "`kb import` could not read a source file, or its front-matter, "
+         "`_category_` file or sidebars file is malformed; the file is skipped or imported without that part."),
+    Rule("KB702", "import-broken-link", W, "A link or image that is already broken in the imported source; "
+         "it is kept as written."),
+    Rule("KB703", "import-no-equivalent", W, "Docusaurus or MDX syntax with no MkDocs equivalent (a React "
+         "component, a JSX expression); its text is kept where it has any."),
+    Rule("KB704", "import-exists", W, "A file `kb import` would write already exists with other content; "
+         "it is left alone unless `--overwrite` is given."),
+    Rule("KB705", "import-config", W, "The project's mkdocs.yml lacks a Markdown extension the imported "
+         "content needs, or a tag the pages use; kb import never edits an existing mkdocs.yml or tags file."),
+    Rule("KB706", "import-near-miss", W, "Imported text that looks like a misspelt glossary term; reported, "
+         "never changed."),
+    Rule("KB707", "import-translated", I, "Something `kb import` translated: a front-matter field, an "
+         "admonition, tabs, a link, repaired text, a title taken from a heading."),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _ALL}

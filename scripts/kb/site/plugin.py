@@ -43,7 +43,7 @@ from kb.publish.content import page_content
 from kb.publish.csp import add_policy
 from kb.publish.diagrams import MERMAID_URL, BuildDiagrams
 from kb.publish.llms import write_site_copies
-from kb.publish.meta import with_meta
+from kb.publish.meta import theme_meta, with_meta
 from kb.publish.pages import before_bundle, single_site_name, with_tag_descriptions
 from kb.publish.redirects import built_dests, write_redirects
 from kb.publish.search import add_material_fields, page_names
@@ -204,16 +204,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         ours = self._loaded.get(page.file.src_uri)
         if ours is None or ours.front is None:
             return markdown
-        meta = dict(ours.meta)
-        if isinstance(meta.get("description"), str):
-            # Material writes the description into an attribute without escaping it.
-            meta["description"] = html.escape(meta["description"], quote=True)
-        tags = self._run.tags
-        if tags and isinstance(meta.get("tags"), list):
-            meta["tags"] = [tags[t].label if isinstance(t, str) and t in tags else t for t in meta["tags"]]
-        if ours.unlisted:
-            meta["search"] = {**(meta.get("search") or {}), "exclude": True}
-        page.meta = meta
+        page.meta = theme_meta(ours, self._run.tags)
         if ours.src == self._project.options.glossary_page and GLOSSARY_MARKER in markdown:
             run = self._run
             # Every other page is rendered by now (on_files put this one last).
