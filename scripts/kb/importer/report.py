@@ -37,10 +37,14 @@ def format_report(plan: Plan, findings: list[Finding], dry_run: bool, verbose: b
         lines.append(format_human(to_look_at, len(plan.writes)).rstrip("\n"))
     counts = Counter(w.action for w in plan.writes)
     lines.append("")
-    lines.append(f"{counts[NEW] + counts[OVERWRITE]} files {'to write' if dry_run else 'written'}, "
+    lines.append(f"{_count(counts[NEW] + counts[OVERWRITE], 'file')} {'to write' if dry_run else 'written'}, "
                  f"{counts[UNCHANGED]} unchanged, {counts[EXISTS]} skipped because they exist; "
-                 f"{len(translated)} translations, {len(to_look_at)} findings to look at.")
+                 f"{_count(len(translated), 'translation')}, {_count(len(to_look_at), 'finding')} to look at.")
     return "\n".join(lines) + "\n"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def report_json(plan: Plan, findings: list[Finding], dry_run: bool) -> str:
