@@ -80,7 +80,6 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         self._loaded: dict[str, Page] = {}
         self._tag_descriptions: dict[str, str] = {}
         self._mermaid_missing_reported = False
-        self._mentioned_on: dict[str, list[str]] = {}
         self._generated: dict[str, str] = {}  # pages whose Markdown kb generated, as rendered
         self._diagrams: BuildDiagrams | None = None
 
@@ -209,8 +208,8 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
             run = self._run
             # Every other page is rendered by now (on_files put this one last).
             terms_by_page = {src: scan.terms for src in self._pages if (scan := run.scan(src)) is not None}
-            self._mentioned_on = mentioned_on(run.glossary, self._pages, terms_by_page, in_built_nav)
-            generated = glossary_markdown(run.glossary, ours.src, self._pages, self._mentioned_on, run.tags)
+            found_on = mentioned_on(run.glossary, self._pages, terms_by_page, in_built_nav)
+            generated = glossary_markdown(run.glossary, ours.src, self._pages, found_on, run.tags)
             markdown = markdown.replace(GLOSSARY_MARKER, generated, 1)
             self._generated[ours.src] = markdown
         return markdown
