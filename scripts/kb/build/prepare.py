@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import posixpath
-import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ import yaml
 from kb.check.analysis import Analysis, generated_glossary_page
 from kb.config.project import ConfigError, Project
 from kb.glossary.render import glossary_markdown, mentioned_on
-from kb.links.rewrite import apply_rewrites
+from kb.links.rewrite import apply_rewrites, rewrite_targets
 from kb.pages.nav import NavItem, NavSection, build_nav, in_built_nav
 from kb.pages.page import Page, discover_files, load_page
 from kb.pages.source import SourceText
@@ -33,10 +32,6 @@ from kb.render.scan import GLOSSARY_MARKER, Link
 BUILD_DIR = Path(".cache") / "kb-build"
 # Settings the copy has already applied: the renderer must not apply them a second time.
 _APPLIED = ("exclude_docs", "draft_docs", "docs_dir", "site_dir", "nav", "not_in_nav")
-# Inline links and images `](target` and reference definitions `[x]: target`, for generated Markdown
-# (the glossary page), which the analysis has no link positions for. Linear: no nested repetition.
-_INLINE = re.compile(r"(\]\()(<[^>\n]*>|[^)\s]+)")
-_DEFINITION = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)", re.MULTILINE)
 # Around each page's body in the copy: Python-Markdown keeps HTML comments, so the site steps find the
 # rendered Markdown among the theme's markup (tags, buttons), as the plugin gets it, and remove these.
 CONTENT_START = "<!-- kb:content -->"
@@ -187,8 +182,7 @@ def relocate(target: str, src: str, here: str, locations: dict[str, str]) -> str
 
 def relocate_all(markdown: str, src: str, here: str, locations: dict[str, str]) -> str:
     """Every inline link and reference definition in generated Markdown, relocated."""
-    markdown = _INLINE.sub(lambda m: m.group(1) + relocate(m.group(2), src, here, locations), markdown)
-    return _DEFINITION.sub(lambda m: m.group(1) + relocate(m.group(2), src, here, locations), markdown)
+    return rewrite_targets(markdown, lambda target: relocate(target, src, here, locations))
 
 
 def nav_entries(items: list[NavItem], locations: dict[str, str]) -> list[Any]:

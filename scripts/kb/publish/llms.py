@@ -4,19 +4,14 @@ page's Markdown at its URL with `.md`, links made absolute; drafts and unlisted 
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from kb.config.project import Project
+from kb.links.rewrite import rewrite_targets
 from kb.pages.nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
 from kb.pages.page import Page, load_page
-
-# Inline links and images `](target "title")` and reference definitions `[x]: target`. Both patterns
-# run in linear time: the target is a run of characters that cannot start it again.
-_INLINE = re.compile(r"(\]\()(<[^>\n]*>|[^)\s]+)")
-_DEFINITION = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -59,8 +54,7 @@ def absolute_links(body: str, src: str, url_of: dict[str, str], base: str) -> st
             new = base + docs_path + hash_ + fragment
         return f"<{new}>" if bracketed else new
 
-    body = _INLINE.sub(lambda m: m.group(1) + absolute(m.group(2)), body)
-    return _DEFINITION.sub(lambda m: m.group(1) + absolute(m.group(2)), body)
+    return rewrite_targets(body, absolute)
 
 
 def published(pages: list[Page], urls: dict[str, str], base: str,
