@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb.pages.page import Page
+from kb.publish.finish import insert_all
 from kb.publish.llms import absolute_links, llms_txt, markdown_url, published
-from kb.publish.pages import review_date, single_site_name, with_review_date
+from kb.publish.pages import bundle_position, review_date, single_site_name, with_review_date
 
 from .conftest import MINIMAL_MKDOCS, build_site, page, write_site
 
@@ -134,3 +135,18 @@ def test_diagram_blocks_become_drawings_at_their_natural_size() -> None:
     out = with_svgs(page, {"flowchart TD\n  a --> b": svg})
     assert '<div class="kb-diagram" style="overflow-x: auto"><svg id="d" width="812.5"' in out
     assert '<pre class="mermaid"><code>bad</code></pre>' in out  # not drawn: left for the browser
+
+
+def test_insertions_land_at_their_offsets_in_one_copy() -> None:
+    page = "<head></head><body>x</body>"
+    assert insert_all(page, []) is page
+    done = insert_all(page, [(13, "<p>"), (6, "<meta a>"), (6, "<meta b>"), (len(page), "!")])
+    assert done == "<head><meta a><meta b></head><p><body>x</body>!"
+
+
+def test_site_scripts_go_just_before_the_themes_bundle_else_before_the_body_ends() -> None:
+    bundle = '<script src="../assets/javascripts/bundle.a5f9c1.min.js"></script>'
+    page = f'<script src="assets/javascripts/bundle.js"></script><body>{bundle}</body>'
+    assert page[bundle_position(page):].startswith(bundle)
+    assert bundle_position("<body>no bundle</body>") == len("<body>no bundle")
+    assert bundle_position("no body") == -1

@@ -20,10 +20,9 @@ from kb.config.project import Project
 from kb.pages.nav import in_built_nav
 from kb.publish.content import page_content
 from kb.publish.csp import add_policy
-from kb.publish.diagrams import MERMAID_URL, BuildDiagrams
+from kb.publish.diagrams import BuildDiagrams
+from kb.publish.finish import PageFinisher
 from kb.publish.llms import write_site_copies
-from kb.publish.meta import with_meta
-from kb.publish.pages import before_bundle, single_site_name, with_tag_descriptions
 from kb.publish.redirects import built_dests, write_redirects
 from kb.publish.search import add_material_fields, add_text_synonyms, page_names
 from kb.publish.sitemap import prune_sitemap
@@ -76,6 +75,8 @@ def apply_page_steps(site: Path, project: Project, analysis: Analysis, info: Sit
     descriptions = {t.label: t.description for t in (analysis.tags or {}).values()}
     diagrams = BuildDiagrams(project.mermaid_path, project.root / ".cache" / "diagrams",
                              options.prerender_diagrams, log.info)
+    # No site scripts: kb's forgiving search wraps Material's search worker, which Zensical does not have.
+    finisher = PageFinisher(options, info.site_name, descriptions, diagrams, project.mermaid_path is not None)
     missing = []
     done: set[Path] = set()
     try:
@@ -96,16 +97,7 @@ def apply_page_steps(site: Path, project: Project, analysis: Analysis, info: Sit
                 content = page_content(project.options, analysis.glossary, analysis.pages, analysis.urls,
                                        src, inner)
                 output = output[: span[0]] + content + output[span[1]:]
-            output = single_site_name(with_meta(output, page), info.site_name)
-            if 'class="mermaid"' in output:
-                output = diagrams.draw(output)
-                if 'class="mermaid"' in output and project.mermaid_path is not None:  # the browser draws it
-                    output = before_bundle(output, MERMAID_URL, url.url)
-            if descriptions and 'class="md-tag"' in output:
-                output = with_tag_descriptions(output, descriptions)
-            if options.content_security_policy:
-                output = add_policy(output, content)
-            path.write_text(output, encoding="utf-8")
+            path.write_text(finisher.finish(output, page, url.url, content), encoding="utf-8")
             done.add(path)
     finally:
         diagrams.close()

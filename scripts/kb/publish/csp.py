@@ -47,10 +47,16 @@ def policy(page: str, content: str) -> str:
     return "; ".join((*_BASE[:1], " ".join(("script-src 'self'", *hashes)), *_BASE[1:]))
 
 
-def add_policy(page: str, content: str) -> str:
-    """The page with its policy as the first element of <head>, before any script can run."""
+def policy_insertion(page: str, content: str) -> list[tuple[int, str]]:
+    """Where and what to insert: the policy as the first element of <head>, before any script can run."""
     head = _HEAD.search(page)
     if head is None:
-        return page
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(page, content)}">'
-    return page[: head.end()] + meta + page[head.end():]
+        return []
+    return [(head.end(), f'<meta http-equiv="Content-Security-Policy" content="{policy(page, content)}">')]
+
+
+def add_policy(page: str, content: str) -> str:
+    """The page with its policy inserted (see `policy_insertion`)."""
+    for offset, meta in policy_insertion(page, content):
+        page = page[:offset] + meta + page[offset:]
+    return page

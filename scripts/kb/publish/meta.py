@@ -22,12 +22,11 @@ def head_tags(page: Page) -> list[str]:
     return tags
 
 
-def with_meta(output: str, page: Page) -> str:
-    """The built page with its keywords and robots tags at the end of its `<head>`."""
+def meta_insertion(output: str, page: Page) -> list[tuple[int, str]]:
+    """Where and what to insert: the page's keywords and robots tags at the end of its `<head>`."""
     extra = head_tags(page)
-    if not extra:
-        return output
-    return output.replace("</head>", "\n".join(extra) + "\n</head>", 1)
+    at = output.find("</head>") if extra else -1
+    return [(at, "\n".join(extra) + "\n")] if at >= 0 else []
 
 
 def theme_meta(page: Page, tags: dict[str, Tag] | None) -> dict[str, Any]:

@@ -6,8 +6,6 @@ import datetime
 import html
 import re
 
-from kb.pages.urls import relative_url
-
 _H1_END = re.compile(r"</h1>", re.IGNORECASE)
 _BUNDLE_SCRIPT = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>')
 # A tag's heading on the tags index, as Material writes it: the label in a span, then a permalink.
@@ -58,9 +56,11 @@ def with_tag_descriptions(page: str, descriptions: dict[str, str]) -> str:
     return _TAG_HEADING.sub(describe, page)
 
 
-def before_bundle(output: str, url: str, page_url: str) -> str:
-    """The page with a script of the site's own loaded just before the theme's bundle (Material's and Zensical's)."""
-    tag = f'<script src="{html.escape(relative_url(url, page_url))}"></script>\n'
-    bundle = _BUNDLE_SCRIPT.search(output)
-    at = bundle.start() if bundle else output.rfind("</body>")
-    return output[:at] + tag + output[at:] if at >= 0 else output
+def bundle_position(output: str) -> int:
+    """Where a script of the site's own goes so that it loads just before the theme's bundle (Material's
+    and Zensical's), else before `</body>`; -1 when the page has neither. The bundle sits at the end of
+    a page that carries the whole nav, so it is looked for from the end."""
+    marker = output.rfind("assets/javascripts/bundle.")
+    start = output.rfind("<script", 0, marker) if marker >= 0 else -1
+    bundle = _BUNDLE_SCRIPT.match(output, start) if start >= 0 else None
+    return bundle.start() if bundle else output.rfind("</body>")

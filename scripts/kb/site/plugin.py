@@ -42,9 +42,9 @@ from kb.pages.urls import PageUrl, compute_urls
 from kb.publish.content import page_content
 from kb.publish.csp import add_policy
 from kb.publish.diagrams import MERMAID_URL, BuildDiagrams
+from kb.publish.finish import PageFinisher
 from kb.publish.llms import write_site_copies
-from kb.publish.meta import theme_meta, with_meta
-from kb.publish.pages import before_bundle, single_site_name, with_tag_descriptions
+from kb.publish.meta import theme_meta
 from kb.publish.redirects import built_dests, write_redirects
 from kb.publish.search import add_material_fields, page_names
 from kb.publish.sitemap import prune_sitemap
@@ -81,7 +81,7 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         self._tag_descriptions: dict[str, str] = {}
         self._mermaid_missing_reported = False
         self._generated: dict[str, str] = {}  # pages whose Markdown kb generated, as rendered
-        self._diagrams: BuildDiagrams | None = None
+        self._finisher: PageFinisher | None = None  # made for the first page written
 
     @property
     def _analysis(self) -> Analysis:
@@ -263,51 +263,29 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         return env
 
     def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
-        output = single_site_name(self._with_meta(output, page), config.site_name)
-        if 'class="mermaid"' in output:
-            output = self._with_diagrams(output, page)
-            if 'class="mermaid"' in output:  # not drawn at build time: the browser draws it
-                output = self._with_mermaid(output, page)
-        if self._project.options.forgiving_search:
-            output = before_bundle(output, SEARCH_SCRIPT_URL, page.url)  # it wraps the Worker the bundle makes
-        if self._tag_descriptions and 'class="md-tag"' in output:
-            output = with_tag_descriptions(output, self._tag_descriptions)
-        if self._project.options.content_security_policy:
-            output = add_policy(output, page.content or "")
+        ours = self._analysis.pages.get(page.file.src_uri)
+        if ours is not None and ours.unlisted and page.canonical_url:
+            self._unlisted_urls.add(page.canonical_url)
+        if self._finisher is None:
+            project = self._project
+            # Info, not a warning, when diagrams cannot be drawn: the browser draws them.
+            diagrams = BuildDiagrams(project.mermaid_path, project.root / ".cache" / "diagrams",
+                                     project.options.prerender_diagrams, log.info)
+            scripts = (SEARCH_SCRIPT_URL,) if project.options.forgiving_search else ()  # it wraps the bundle's Worker
+            self._finisher = PageFinisher(project.options, config.site_name, self._tag_descriptions, diagrams,
+                                          project.mermaid_path is not None, scripts)
+        output = self._finisher.finish(output, ours, page.url, page.content or "")
+        if 'class="mermaid"' in output and self._project.mermaid_path is None and not self._mermaid_missing_reported:
+            log.warning(f"{page.file.src_uri} has Mermaid diagrams but no local copy of Mermaid was found; "
+                        "run `make assets` (or set the kb option `mermaid_js`), otherwise the browser would "
+                        "fetch Mermaid from another host.")
+            self._mermaid_missing_reported = True
         return output
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         if template_name.endswith(".html") and self._project.options.content_security_policy:
             return add_policy(output_content, "")  # 404.html and other theme pages: no authored content
         return output_content
-
-    def _with_meta(self, output: str, page: MkPage) -> str:
-        ours = self._analysis.pages.get(page.file.src_uri)
-        if ours is None:
-            return output
-        if ours.unlisted and page.canonical_url:
-            self._unlisted_urls.add(page.canonical_url)
-        return with_meta(output, ours)
-
-    def _with_diagrams(self, output: str, page: MkPage) -> str:
-        """Diagrams drawn as SVG now, when Chromium is here, so readers need no Mermaid at all."""
-        if self._diagrams is None:
-            # Info, not a warning: the site is complete without it (readers' browsers draw them).
-            self._diagrams = BuildDiagrams(self._project.mermaid_path, self._project.root / ".cache" / "diagrams",
-                                           self._project.options.prerender_diagrams, log.info)
-        return self._diagrams.draw(output)
-
-    def _with_mermaid(self, output: str, page: MkPage) -> str:
-        """Load the local Mermaid before Material looks for it, so it never fetches one from a CDN."""
-        if self._project.mermaid_path is None:
-            if not self._mermaid_missing_reported:
-                log.warning(f"{page.file.src_uri} has Mermaid diagrams but no local copy of Mermaid was found; "
-                            "run `make assets` (or set the kb option `mermaid_js`), otherwise the browser would "
-                            "fetch Mermaid from another host.")
-                self._mermaid_missing_reported = True
-            return output
-        # Before Material's bundle: it decides at start-up whether a global `mermaid` exists.
-        return before_bundle(output, MERMAID_URL, page.url)
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -331,9 +309,9 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         self._close_diagrams()
 
     def _close_diagrams(self) -> None:
-        if self._diagrams is not None:
-            self._diagrams.close()
-        self._diagrams = None
+        if self._finisher is not None:
+            self._finisher.diagrams.close()
+        self._finisher = None
 
     def _write_llms_copies(self, site: Path, config: MkDocsConfig) -> None:
         urls = {src: u.url for src, u in self._analysis.urls.items()}
