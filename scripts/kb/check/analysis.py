@@ -114,15 +114,19 @@ class Analyser:
         self.misses = {m.src: m for m in misses}
         self.context = _PageContext(project, self.tags, self.glossary)
         self._read: dict[str, tuple[Page, list[Finding]]] = {}  # uncached pages read, awaiting a render
+        self._urls: tuple[dict[str, PageUrl], list[Finding]] | None = None  # from read_pages
 
-    def read_pages(self) -> dict[str, Page]:
-        """Every page, the uncached ones read (front-matter and body) but not rendered."""
+    def read_pages(self) -> tuple[dict[str, Page], dict[str, PageUrl]]:
+        """Every page, the uncached ones read (front-matter and body) but not rendered, and their URLs,
+        which front-matter alone decides (`finish` reuses them: no page is added after this)."""
         for src, miss in self.misses.items():
             if src not in self._read and src not in self.results:
                 self._read[src] = self.context.load(src, miss.source)
         pages = {src: result[0] for src, result in self.results.items()}
         pages.update((src, page) for src, (page, _) in self._read.items())
-        return {src: pages[src] for src in sorted(pages)}
+        pages = {src: pages[src] for src in sorted(pages)}
+        self._urls = compute_urls(list(pages.values()), self.project.use_directory_urls)
+        return pages, self._urls[0]
 
     def waiting(self, src: str) -> bool:
         """Whether the page still needs a render (it was read, not rendered, and is not cached)."""
@@ -159,7 +163,7 @@ class Analyser:
         findings = list(self.findings)
         pages = {src: results[src][0] for src in sorted(results)}
         scans = {src: scan for src in pages if (scan := results[src][2]) is not None}
-        urls, url_findings = compute_urls(list(pages.values()), project.use_directory_urls)
+        urls, url_findings = self._urls or compute_urls(list(pages.values()), project.use_directory_urls)
         findings += url_findings
         findings += check_glossary(glossary, set(pages), self.tags, project.rel(project.tags_path))
         findings += unsafe_term_markup(

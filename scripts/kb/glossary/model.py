@@ -96,6 +96,11 @@ class Glossary:
         """Built on first use: a run whose pages all come from the cache never needs it."""
         return TermMatcher.of(self.spellings())
 
+    @cached_property
+    def shorts(self) -> dict[str, str]:
+        """Each term's one-sentence definition by id: what its tooltips say."""
+        return {t.id: t.short for t in self.terms.values()}
+
     def term_matcher(self) -> TermMatcher | None:
         """The matcher pages are searched with; None when there are no terms to search for."""
         return self.matcher if self.terms else None

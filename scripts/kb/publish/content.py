@@ -30,6 +30,6 @@ def page_content(options: Options, glossary: Glossary, pages: dict[str, Page], u
     matcher = glossary.matcher
     if src == options.glossary_page or not matcher.names or not (options.tooltips or options.link_first_mention):
         return content
-    shorts = {t.id: t.short for t in glossary.terms.values()} if options.tooltips else {}
+    shorts = glossary.shorts if options.tooltips else {}
     return annotate_html(content, matcher, shorts, glossary_links(options, urls, src),
                          options.tooltips_per_section, options.tooltips_per_100_words)

@@ -38,7 +38,7 @@ from kb.links.check import LinkIndex
 from kb.pages.nav import NavItem, NavSection, build_nav, in_built_nav, walk_pages
 from kb.pages.page import Page, load_page
 from kb.pages.source import SourceText
-from kb.pages.urls import PageUrl, compute_urls
+from kb.pages.urls import PageUrl
 from kb.publish.content import page_content
 from kb.publish.csp import add_policy
 from kb.publish.diagrams import MERMAID_URL, BuildDiagrams
@@ -113,8 +113,8 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         project = self._project
         self._analyser = analyser = Analyser(project, use_cache=project.options.cache)
         self.analysis = None
-        self._pages = pages = analyser.read_pages()
-        self._urls, _ = compute_urls(list(pages.values()), project.use_directory_urls)  # their findings: on_env
+        self._pages, self._urls = analyser.read_pages()  # the URLs' findings come with the rest, in on_env
+        pages = self._pages
         self._links = LinkIndex(pages, self._urls, {}, analyser.assets, project.site_url,
                                 theme_files=project.theme_files)
         hanging = sorted({f.path for _, found, _ in analyser.results.values() for f in found if f.code == "KB107"})
