@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.pages.source import read_limited
+from kb.pages.source import read_limited, walk_tree
 from kb.report.findings import Finding
 from kb.report.rules import rule
 
@@ -133,50 +132,28 @@ def _looks_like_docusaurus_docs(folder: Path) -> bool:
 def walk(root: Path, shown: str) -> tuple[list[SourceFile], list[Finding]]:
     """Every file under `root`, sorted, without dot-files, build folders or symbolic links that
     lead out of `root` or back into a folder already walked."""
-    real_root = root.resolve()
     found: list[SourceFile] = []
     findings: list[Finding] = []
-    walked: set[Path] = set()
-    pending: list[tuple[Path, str]] = [(root, "")]
-    while pending:
-        folder, relative = pending.pop()
-        real = folder.resolve()
-        if real in walked:
-            continue
-        walked.add(real)
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as exc:
+    for entry in walk_tree(root, root, lambda _, name: name.startswith(".") or name in SKIPPED_DIRS):
+        where = f"{shown}/{entry.rel}" if shown else entry.rel
+        if entry.problem == "loop":
+            continue  # its files are imported once, from where the walk first met them
+        if entry.problem == "unlisted":
             findings.append(rule("KB701").finding(
-                f"{shown}/{relative}".rstrip("/"), 1, 1, f"The folder {shown}/{relative} cannot be listed: "
-                f"{exc.strerror or exc}.", "Check its permissions."))
-            continue
-        for entry in entries:
-            name = entry.name
-            rel = f"{relative}/{name}" if relative else name
-            where = f"{shown}/{rel}" if shown else rel
-            if name.startswith(".") or name in SKIPPED_DIRS:
-                continue
-            target = Path(entry.path)
-            if entry.is_symlink():
-                try:
-                    resolved = target.resolve(strict=True)
-                except (OSError, RuntimeError):
-                    findings.append(rule("KB701").finding(where, 1, 1, f"{where} is a symbolic link that leads "
-                                                          "nowhere, so it is not imported.", "Remove the link."))
-                    continue
-                if resolved != real_root and real_root not in resolved.parents:
-                    findings.append(rule("KB701").finding(
-                        where, 1, 1, f"{where} is a symbolic link to {resolved}, outside the source, so it is "
-                        "not followed.", "Copy the file into the source folder if it should be imported."))
-                    continue
-            if entry.is_dir():
-                pending.append((target, rel))
-            elif entry.is_file():
-                found.append(SourceFile(target, rel, where))
-                if len(found) >= MAX_FILES:
-                    findings.append(rule("KB701").finding(
-                        shown, 1, 1, f"{shown} holds more than {MAX_FILES:,} files; the import stops there.",
-                        "Import the folders one at a time."))
-                    return sorted(found, key=lambda f: f.rel), findings
+                f"{shown}/{entry.rel}".rstrip("/"), 1, 1, f"The folder {shown}/{entry.rel} cannot be listed: "
+                f"{entry.detail}.", "Check its permissions."))
+        elif entry.problem == "dangling":
+            findings.append(rule("KB701").finding(where, 1, 1, f"{where} is a symbolic link that leads "
+                                                  "nowhere, so it is not imported.", "Remove the link."))
+        elif entry.problem == "outside":
+            findings.append(rule("KB701").finding(
+                where, 1, 1, f"{where} is a symbolic link to {entry.detail}, outside the source, so it is "
+                "not followed.", "Copy the file into the source folder if it should be imported."))
+        elif entry.path.is_file():
+            found.append(SourceFile(entry.path, entry.rel, where))
+            if len(found) >= MAX_FILES:
+                findings.append(rule("KB701").finding(
+                    shown, 1, 1, f"{shown} holds more than {MAX_FILES:,} files; the import stops there.",
+                    "Import the folders one at a time."))
+                break
     return sorted(found, key=lambda f: f.rel), findings

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kb.config.project import Project
 from kb.pages.frontmatter import FrontMatter, split_front_matter
-from kb.pages.source import SourceText, read_source
+from kb.pages.source import SourceText, read_source, walk_tree
 from kb.report.findings import Finding
 
 # MkDocs skips dot-files and a top-level templates/ folder; so do we.
 _SKIPPED_DIRS = {"templates"}
+_REFUSALS = {"loop": "is a symbolic link back into a folder that is already published",
+             "unlisted": "cannot be listed", "dangling": "is a symbolic link that leads nowhere"}
 
 
 @dataclass
@@ -108,40 +109,17 @@ def discover_files(docs_dir: Path, root: Path | None = None) -> tuple[list[str],
     """Every file under docs_dir, relative and sorted, as MkDocs would find them, and the entries
     refused with the reason: a symbolic link that leads outside the project (`root`) or back into a
     folder already walked. Symbolic links inside the project are followed, as MkDocs follows them."""
-    root = (root or docs_dir).resolve()
     found: list[str] = []
     refused: list[tuple[str, str]] = []
-    walked: set[Path] = set()
-    pending: list[tuple[Path, str]] = [(docs_dir, "")]
-    while pending:
-        folder, relative = pending.pop()
-        real = folder.resolve()
-        if real in walked:
-            refused.append((relative, "is a symbolic link back into a folder that is already published"))
-            continue
-        walked.add(real)
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            refused.append((relative or ".", "cannot be listed"))
-            continue
-        for entry in entries:
-            name = entry.name
-            rel = f"{relative}/{name}" if relative else name
-            if name.startswith(".") or (not relative and name in _SKIPPED_DIRS):
-                continue
-            target = Path(entry.path)
-            if entry.is_symlink():
-                try:
-                    resolved = target.resolve(strict=True)
-                except (OSError, RuntimeError):
-                    refused.append((rel, "is a symbolic link that leads nowhere"))
-                    continue
-                if resolved != root and root not in resolved.parents:
-                    refused.append((rel, f"is a symbolic link to {resolved}, outside the project"))
-                    continue
-            if entry.is_dir():
-                pending.append((target, rel))
-            else:
-                found.append(rel)
+
+    def skip(folder: str, name: str) -> bool:
+        return name.startswith(".") or (not folder and name in _SKIPPED_DIRS)
+
+    for entry in walk_tree(docs_dir, root or docs_dir, skip):
+        if not entry.problem:
+            found.append(entry.rel)
+        elif entry.problem == "outside":
+            refused.append((entry.rel, f"is a symbolic link to {entry.detail}, outside the project"))
+        else:
+            refused.append((entry.rel or ".", _REFUSALS[entry.problem]))
     return sorted(found), sorted(refused)

@@ -1,11 +1,14 @@
-"""Reading files as text: size limit, UTF-8 with line-accurate errors, BOM, CRLF, mojibake."""
+"""Reading files as text (size limit, UTF-8 with line-accurate errors, BOM, CRLF, mojibake) and walking
+folders of them safely."""
 
 from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from kb.report.findings import Finding
 from kb.report.rules import rule
@@ -122,3 +125,52 @@ def find_mojibake(text: str, rel_path: str) -> list[Finding]:
             f"Replace the line with: {fixed.strip()[:160]}",
         ))
     return findings
+
+
+class TreeEntry(NamedTuple):
+    """A file found by `walk_tree`, or an entry it did not follow and why."""
+
+    rel: str  # relative to the top folder, POSIX style ("" for the top folder itself)
+    path: Path
+    problem: str = ""  # "" for a file; "loop", "unlisted", "dangling" or "outside" for an entry not followed
+    detail: str = ""  # "unlisted": the system's reason; "outside": where the symbolic link leads
+
+
+def walk_tree(top: Path, root: Path, skip: Callable[[str, str], bool]) -> Iterator[TreeEntry]:
+    """Every file under `top`, folder by folder in name order, and every entry not followed: a folder
+    walked already (a symbolic link back into the tree), a folder that cannot be listed, a symbolic
+    link that leads nowhere or outside `root`. Symbolic links inside `root` are followed.
+    `skip(folder, name)` leaves an entry of a folder (relative to `top`) out without a word."""
+    root = root.resolve()
+    walked: set[Path] = set()
+    pending: list[tuple[Path, str]] = [(top, "")]
+    while pending:
+        folder, relative = pending.pop()
+        real = folder.resolve()
+        if real in walked:
+            yield TreeEntry(relative, folder, "loop")
+            continue
+        walked.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            yield TreeEntry(relative, folder, "unlisted", exc.strerror or str(exc))
+            continue
+        for entry in entries:
+            if skip(relative, entry.name):
+                continue
+            rel = f"{relative}/{entry.name}" if relative else entry.name
+            target = Path(entry.path)
+            if entry.is_symlink():
+                try:
+                    resolved = target.resolve(strict=True)
+                except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop
+                    yield TreeEntry(rel, target, "dangling")
+                    continue
+                if resolved != root and root not in resolved.parents:
+                    yield TreeEntry(rel, target, "outside", str(resolved))
+                    continue
+            if entry.is_dir():
+                pending.append((target, rel))
+            else:
+                yield TreeEntry(rel, target)
