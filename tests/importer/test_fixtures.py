@@ -21,34 +21,30 @@ FLUENT = IMPORT_FIXTURES / "fluentvalidation-ts"
 NOTES = IMPORT_FIXTURES / "notes"
 
 
+def imported(tmp_path_factory: pytest.TempPathFactory, name: str, source: Path,
+             walked: Path) -> tuple[Path, dict[str, Any]]:
+    """`source` imported into a fresh folder; `walked`, the fixture folder it lies in, is unchanged."""
+    into = tmp_path_factory.mktemp(name) / "kb"
+    before = tree_digest(walked)
+    status, report = run_import(str(source), "--into", str(into))
+    assert status == 0
+    assert tree_digest(walked) == before, "the source must not change"
+    return into, report
+
+
 @pytest.fixture(scope="module")
 def classic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    into = tmp_path_factory.mktemp("classic") / "kb"
-    before = tree_digest(SITE)
-    status, report = run_import(str(SITE), "--into", str(into))
-    assert status == 0
-    assert tree_digest(SITE) == before, "the source must not change"
-    return into, report
+    return imported(tmp_path_factory, "classic", SITE, SITE)
 
 
 @pytest.fixture(scope="module")
 def fluent(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    into = tmp_path_factory.mktemp("fluent") / "kb"
-    before = tree_digest(FLUENT)
-    status, report = run_import(str(FLUENT / "website"), "--into", str(into))
-    assert status == 0
-    assert tree_digest(FLUENT) == before
-    return into, report
+    return imported(tmp_path_factory, "fluent", FLUENT / "website", FLUENT)
 
 
 @pytest.fixture(scope="module")
 def notes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    into = tmp_path_factory.mktemp("notes") / "kb"
-    before = tree_digest(NOTES)
-    status, report = run_import(str(NOTES), "--into", str(into))
-    assert status == 0
-    assert tree_digest(NOTES) == before
-    return into, report
+    return imported(tmp_path_factory, "notes", NOTES, NOTES)
 
 
 def _only_links_broken_in_source(root: Path, report: dict[str, Any]) -> None:

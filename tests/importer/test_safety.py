@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import write_site
+from ..conftest import MINIMAL_MKDOCS, write_site
 from .helpers import IMPORT_FIXTURES, build, check_errors, findings_of, run_import, tree_digest
 
 NOTES = IMPORT_FIXTURES / "notes"
@@ -68,17 +68,8 @@ def test_symbolic_links_out_of_the_source_are_not_followed(tmp_path: Path) -> No
     assert any("outside the source" in f["message"] for f in findings_of(report, "KB701"))
 
 
-GLOSSARY_MKDOCS = """\
-site_name: Existing
-theme:
-  name: material
-  font: false
-plugins:
-  - kb
-  - search
-markdown_extensions:
-  - toc
-"""
+# An existing project that lacks the extensions imported admonitions and tabs need.
+GLOSSARY_MKDOCS = MINIMAL_MKDOCS + "markdown_extensions:\n  - toc\n"
 
 
 def test_existing_project_near_misses_and_missing_extensions(tmp_path: Path) -> None:
