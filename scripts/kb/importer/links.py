@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from kb.importer.mdx import in_spans
+from kb.importer.mdx import closes_fence, code_spans, fence_of, in_spans
 from kb.render.facts import Renderer
 from kb.report.findings import Finding
 from kb.report.rules import rule
@@ -41,18 +41,18 @@ MAX_HEADING = 1000  # longer heading lines are left out of the anchor map
 
 
 def outside_fences(lines: list[str]) -> Iterator[tuple[int, str]]:
-    """The lines (with their index) that are not inside a fenced code block or its fences."""
+    """The lines (with their index) that are not inside a fenced code block or its fences, the
+    blocks found as the MDX conversion finds them."""
     fence: str | None = None
     for number, line in enumerate(lines):
         stripped = line.strip()
         if fence is not None:
-            if stripped.startswith(fence) and not stripped.lstrip(fence[0]).strip():
+            if closes_fence(stripped, fence):
                 fence = None
             continue
-        if stripped.startswith("```") or stripped.startswith("~~~"):
-            fence = stripped[: len(stripped) - len(stripped.lstrip(stripped[0]))]
-            continue
-        yield number, line
+        fence = fence_of(stripped)
+        if fence is None:
+            yield number, line
 
 
 def heading_lines(body: str) -> str:
@@ -140,7 +140,7 @@ def rewrite_links(body: str, source_rel: str, target_rel: str, index: LinkIndex,
     for number, line in outside_fences(lines):
         if "](" not in line and "]:" not in line and "=" not in line:
             continue
-        spans = _code_spans(line) if "`" in line else []
+        spans = code_spans(line) if "`" in line else []
         edits: list[tuple[int, int, str]] = []
         matches = [(m.start(1), m.end(1)) for m in _INLINE.finditer(line)]
         reference = _REFERENCE.match(line)
@@ -186,22 +186,6 @@ def _as_built(relative: str, target_rel: str, directory_urls: bool) -> str:
     if directory_urls and posixpath.basename(target_rel) != "index.md":
         path = "../" + path
     return path + hash_mark + fragment
-
-
-def _code_spans(line: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while (start := line.find("`", i)) >= 0:
-        run = start
-        while run < len(line) and line[run] == "`":
-            run += 1
-        end = line.find(line[start:run], run)
-        if end < 0:
-            i = run
-            continue
-        spans.append((start, end + run - start))
-        i = end + run - start
-    return spans
 
 
 def resolve(target: str, source_rel: str, target_rel: str, index: LinkIndex) -> str | None:

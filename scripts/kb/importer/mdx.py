@@ -45,7 +45,8 @@ class _Block:
     children: list[_Block | str] = field(default_factory=list)
 
 
-def _fence_of(stripped: str) -> str | None:
+def fence_of(stripped: str) -> str | None:
+    """The fence a stripped line opens (a run of three or more backticks or tildes), or None."""
     if stripped.startswith("```") or stripped.startswith("~~~"):
         char = stripped[0]
         run = len(stripped) - len(stripped.lstrip(char))
@@ -55,7 +56,8 @@ def _fence_of(stripped: str) -> str | None:
     return None
 
 
-def _closes(stripped: str, fence: str) -> bool:
+def closes_fence(stripped: str, fence: str) -> bool:
+    """Whether a stripped line closes the code block that `fence` opened."""
     return stripped.startswith(fence) and not stripped.lstrip(fence[0]).strip()
 
 
@@ -115,7 +117,7 @@ def reindent_lists(lines: list[str]) -> list[str]:
                 out.append(" " * (target + max(0, indent - source)) + text if text else "")
             else:
                 out.append(line)
-            if _closes(text.strip(), fence):
+            if closes_fence(text.strip(), fence):
                 fence, fence_shift = None, None
                 after_fence = True
             continue
@@ -128,7 +130,7 @@ def reindent_lists(lines: list[str]) -> list[str]:
             if previous_text and marker is None and not text.startswith(_INTERRUPTS):
                 break  # a lazy continuation line: it stays in the item
             stack.pop()
-        opened = _fence_of(text.strip())
+        opened = fence_of(text.strip())
         if marker is not None:
             parent = stack[-1].target if stack else 0
             spaces = len(marker.group(2))
@@ -174,11 +176,11 @@ def _drop_statements(lines: list[str], shown: str, first_line: int, result: Conv
     while i < len(lines):
         stripped = lines[i].strip()
         if fence is not None:
-            if _closes(stripped, fence):
+            if closes_fence(stripped, fence):
                 fence = None
             i += 1
             continue
-        opened = _fence_of(stripped)
+        opened = fence_of(stripped)
         if opened:
             fence = opened
             i += 1
@@ -216,10 +218,10 @@ def _inline_partials(lines: list[str], shown: str, first_line: int, result: Conv
     for index, line in enumerate(lines):
         stripped = line.strip()
         if fence is not None:
-            fence = None if _closes(stripped, fence) else fence
+            fence = None if closes_fence(stripped, fence) else fence
             out.append(line)
             continue
-        opened = _fence_of(stripped)
+        opened = fence_of(stripped)
         if opened:
             fence = opened
         name = stripped[1:-2].strip() if stripped.startswith("<") and stripped.endswith("/>") else ""
@@ -294,10 +296,10 @@ def _parse(lines: list[str], shown: str, first_line: int, result: Converted) -> 
         top = stack[-1]
         if fence is not None:
             top.children.append(line)
-            if _closes(stripped, fence):
+            if closes_fence(stripped, fence):
                 fence = None
             continue
-        opened = _fence_of(stripped)
+        opened = fence_of(stripped)
         if opened:
             fence = opened
             top.children.append(line)
@@ -548,11 +550,11 @@ def _inline(body: str, shown: str, first_line: int, result: Converted, original:
     for index, line in enumerate(lines):
         stripped = line.strip()
         if fence is not None:
-            if _closes(stripped, fence):
+            if closes_fence(stripped, fence):
                 fence = None
                 _highlights(lines, fence_start, index, shown, first_line, result)
             continue
-        opened = _fence_of(stripped)
+        opened = fence_of(stripped)
         if opened and not in_comment:
             fence, fence_start = opened, index
             continue
@@ -624,7 +626,7 @@ def _comments(line: str, heading: bool) -> tuple[str, bool]:
     """`{/* ... */}` removed; on a heading, `{/* #id */}` becomes the attribute list `{#id}`."""
     out: list[str] = []
     position = 0
-    spans = _code_spans(line) if "`" in line else []
+    spans = code_spans(line) if "`" in line else []
     while True:
         start = _outside_code(line, "{/*", position, spans)
         if start < 0:
@@ -654,7 +656,8 @@ def in_spans(spans: list[tuple[int, int]], offset: int) -> bool:
     return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
-def _code_spans(line: str) -> list[tuple[int, int]]:
+def code_spans(line: str) -> list[tuple[int, int]]:
+    """The (start, end) of each inline code span of a line, in order."""
     spans: list[tuple[int, int]] = []
     i = 0
     while True:
@@ -678,7 +681,7 @@ def _code_spans(line: str) -> list[tuple[int, int]]:
 def _components(line: str, shown: str, first_line: int, reported: set[str], result: Converted,
                 original: str) -> str:
     """React components (capitalised tags) unwrapped to their text; JSX-only attributes fixed on HTML tags."""
-    spans = _code_spans(line) if "`" in line else []
+    spans = code_spans(line) if "`" in line else []
     out: list[str] = []
     position = 0
     for match in _COMPONENT.finditer(line):
@@ -713,8 +716,8 @@ def _line_outside_code(text: str, needle: str) -> int:
     for index, line in enumerate(text.split("\n")):
         stripped = line.strip()
         if fence is not None:
-            fence = None if _closes(stripped, fence) else fence
-        elif (opened := _fence_of(stripped)) is not None:
+            fence = None if closes_fence(stripped, fence) else fence
+        elif (opened := fence_of(stripped)) is not None:
             fence = opened
         elif needle in line:
             return index
