@@ -15,10 +15,11 @@ import yaml
 
 from kb.build.prepare import Prepared, prepare
 from kb.build.renderers import RENDERERS, Renderer
-from kb.build.site_steps import SiteInfo, apply_page_steps, apply_site_steps
+from kb.build.site_steps import apply_page_steps
 from kb.check.analysis import Analysis, analyse, default_jobs
 from kb.config.project import ConfigError, Project
 from kb.pages.page import discover_files
+from kb.publish.site import SiteInfo, apply_site_steps
 from kb.report.findings import Finding, Severity
 
 

@@ -43,12 +43,8 @@ from kb.publish.content import page_content
 from kb.publish.csp import add_policy
 from kb.publish.diagrams import MERMAID_URL, BuildDiagrams
 from kb.publish.finish import PageFinisher
-from kb.publish.llms import write_site_copies
 from kb.publish.meta import theme_meta
-from kb.publish.redirects import built_dests, write_redirects
-from kb.publish.search import add_material_fields, page_names
-from kb.publish.sitemap import prune_sitemap
-from kb.publish.trim import remove_source_maps, remove_unused_languages
+from kb.publish.site import SiteInfo, apply_site_steps
 from kb.render.facts import FactsExtension
 from kb.render.scan import GLOSSARY_MARKER
 from kb.report.findings import Severity
@@ -76,7 +72,6 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         self._facts = FactsExtension()
         self._taking: str | None = None  # the page whose render's facts go to the analysis
         self._time_limit = contextlib.ExitStack()
-        self._unlisted_urls: set[str] = set()
         self._loaded: dict[str, Page] = {}
         self._tag_descriptions: dict[str, str] = {}
         self._mermaid_missing_reported = False
@@ -121,7 +116,6 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         if hanging:  # known from an earlier run: MkDocs would render these pages next and never finish
             raise PluginError(f"Stopping the build: Python-Markdown hangs on {', '.join(hanging)} (KB107); "
                               "run `kb check` for the line to fix.")
-        self._unlisted_urls = set()
         self._tag_descriptions = {t.label: t.description for t in (analyser.tags or {}).values()}
         mermaid = self._project.mermaid_path
         if mermaid is not None:
@@ -264,8 +258,6 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
         ours = self._analysis.pages.get(page.file.src_uri)
-        if ours is not None and ours.unlisted and page.canonical_url:
-            self._unlisted_urls.add(page.canonical_url)
         if self._finisher is None:
             project = self._project
             # Info, not a warning, when diagrams cannot be drawn: the browser draws them.
@@ -290,18 +282,8 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
         self._close_diagrams()
-        site = Path(config.site_dir)
-        self._add_search_synonyms(site)
-        options = self._project.options
-        if options.trim_assets:
-            remove_source_maps(site)
-            remove_unused_languages(site)
-        if options.llms_txt:
-            self._write_llms_copies(site, config)
-        if self._project.options.redirects:
-            write_redirects(site, self._analysis.urls, built_dests(site, self._analysis.urls))
-        if self._unlisted_urls:
-            prune_sitemap(site, self._unlisted_urls)
+        info = SiteInfo(config.site_name, config.site_description or "", config.site_url or "")
+        apply_site_steps(Path(config.site_dir), self._project, self._analysis, info, self._generated)
 
     def on_build_error(self, error: Exception) -> None:
         self._time_limit.close()
@@ -312,18 +294,6 @@ class KbPlugin(BasePlugin):  # type: ignore[type-arg]
         if self._finisher is not None:
             self._finisher.diagrams.close()
         self._finisher = None
-
-    def _write_llms_copies(self, site: Path, config: MkDocsConfig) -> None:
-        urls = {src: u.url for src, u in self._analysis.urls.items()}
-        write_site_copies(site, self._project, self._analysis.pages, urls, config.site_name,
-                          config.site_description or "", config.site_url or "", self._generated)
-
-    def _add_search_synonyms(self, site: Path) -> None:
-        """Index every name of the terms a page covers or mentions, so that "RAG" finds the pages that
-        spell it out and the other way round (see kb.publish.search)."""
-        names = page_names(self._analysis.glossary, self._analysis.index.scans)
-        by_url = {u.url: names[src] for src, u in self._analysis.urls.items() if src in names}
-        add_material_fields(site / "search" / "search_index.json", by_url, self._project.options.forgiving_search)
 
 
 def _link_structure(items: list[Any], parent: Section | None) -> None:
